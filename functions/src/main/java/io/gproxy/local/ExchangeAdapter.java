@@ -1,0 +1,105 @@
+package io.gproxy.local;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import io.gproxy.http.BodySink;
+import io.gproxy.http.Headers;
+import io.gproxy.http.HttpRequest;
+import io.gproxy.http.HttpResponse;
+import io.gproxy.http.QueryString;
+import io.gproxy.http.RequestHandler;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Adapts the JDK HTTP server to the transport-neutral {@link RequestHandler}: bounded body reads (413 without
+ * reading past the limit) and real streaming, one chunk flushed per event.
+ */
+final class ExchangeAdapter implements HttpHandler {
+    private final RequestHandler handler;
+
+    ExchangeAdapter(RequestHandler handler) {
+        this.handler = handler;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            byte[] body = readBounded(exchange);
+            HttpResponse response = body == null ? handler.payloadTooLarge() : handler.handle(toRequest(exchange, body));
+            send(exchange, response);
+        } catch (IOException clientGone) {
+            // the client hung up; nothing left to tell it
+        }
+    }
+
+    private byte[] readBounded(HttpExchange exchange) throws IOException {
+        long max = handler.maxBodyBytes();
+        String length = exchange.getRequestHeaders().getFirst("content-length");
+        if (length != null) {
+            try {
+                if (Long.parseLong(length.trim()) > max) {
+                    return null;
+                }
+            } catch (NumberFormatException ignored) {
+                // let the bounded read decide
+            }
+        }
+        InputStream in = exchange.getRequestBody();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[16 * 1024];
+        long total = 0;
+        int n;
+        while ((n = in.read(buf)) >= 0) {
+            total += n;
+            if (total > max) {
+                return null;
+            }
+            out.write(buf, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    private static HttpRequest toRequest(HttpExchange exchange, byte[] body) {
+        Headers headers = new Headers();
+        for (Map.Entry<String, List<String>> e : exchange.getRequestHeaders().entrySet()) {
+            e.getValue().forEach(v -> headers.add(e.getKey(), v));
+        }
+        InetSocketAddress remote = exchange.getRemoteAddress();
+        return new HttpRequest(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
+                QueryString.parse(exchange.getRequestURI().getRawQuery()), headers, body,
+                remote == null ? null : remote.getAddress().getHostAddress());
+    }
+
+    private static void send(HttpExchange exchange, HttpResponse response) throws IOException {
+        com.sun.net.httpserver.Headers out = exchange.getResponseHeaders();
+        response.headers().asMap().forEach((name, values) -> values.forEach(v -> out.add(name, v)));
+        if (!response.isStreaming()) {
+            byte[] body = response.body();
+            exchange.sendResponseHeaders(response.status(), body.length == 0 ? -1 : body.length);
+            if (body.length > 0) {
+                exchange.getResponseBody().write(body);
+            }
+            return;
+        }
+        exchange.sendResponseHeaders(response.status(), 0); // chunked
+        OutputStream os = exchange.getResponseBody();
+        response.stream().writeTo(new BodySink() {
+            @Override
+            public void write(byte[] bytes, int offset, int length) throws IOException {
+                os.write(bytes, offset, length);
+            }
+
+            @Override
+            public void flush() throws IOException {
+                os.flush();
+            }
+        });
+    }
+}

@@ -1,0 +1,117 @@
+package io.gproxy.local;
+
+import com.sun.net.httpserver.HttpServer;
+import io.gproxy.app.Bootstrap;
+import io.gproxy.app.Gateway;
+import io.gproxy.app.ImportReport;
+import io.gproxy.app.RuntimeConfig;
+import io.gproxy.store.dynamodb.DynamoTable;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * {@code gproxy local} (DESIGN §7): embedded DynamoDB Local, the table, the master-key cipher, optional import,
+ * first-start bootstrap, then every function group on one port through the same {@link Gateway} handler the Lambda
+ * functions use. Usable in-process (tests start it on port 0).
+ */
+public final class LocalServer implements AutoCloseable {
+    private final EmbeddedDynamo dynamo;
+    private final DynamoDbClient ddb;
+    private final HttpServer http;
+    private final ExecutorService executor;
+    private final Gateway gateway;
+    private final Bootstrap.Result bootstrap;
+
+    private LocalServer(EmbeddedDynamo dynamo, DynamoDbClient ddb, HttpServer http, ExecutorService executor,
+                        Gateway gateway, Bootstrap.Result bootstrap) {
+        this.dynamo = dynamo;
+        this.ddb = ddb;
+        this.http = http;
+        this.executor = executor;
+        this.gateway = gateway;
+        this.bootstrap = bootstrap;
+    }
+
+    public static LocalServer start(LocalOptions options, Map<String, String> env, PrintStream out) throws Exception {
+        long started = System.nanoTime();
+        Map<String, String> effective = new HashMap<>(env);
+        effective.put("GPROXY_MASTER_KEY", MasterKeyFile.resolve(env.get("GPROXY_MASTER_KEY"), options.dataDir(),
+                options.inMemory(), out));
+        EmbeddedDynamo dynamo = EmbeddedDynamo.start(options.dataDir(), options.inMemory());
+        effective.put("GPROXY_DYNAMODB_ENDPOINT", dynamo.endpoint());
+        RuntimeConfig config = RuntimeConfig.fromEnv(effective);
+        DynamoDbClient ddb = Gateway.dynamoFromConfig(config);
+        HttpServer http = null;
+        ExecutorService executor = null;
+        try {
+            DynamoTable.ensure(ddb, config.tableName());
+            Gateway gateway = Gateway.builder().config(config).dynamoDb(ddb).build();
+            if (options.importFile() != null) {
+                ImportReport report = gateway.importer().importBundle(Files.readAllBytes(options.importFile()));
+                report.warnings().forEach(w -> out.println("import warning: " + w));
+                out.println("imported " + options.importFile() + ": " + report.counts()
+                        + (report.seededRoutingRules() > 0 ? ", " + report.seededRoutingRules() + " routing rules from channel defaults" : ""));
+            }
+            Bootstrap.Result boot = gateway.bootstrap().run();
+            gateway.configCache().reload();
+
+            executor = Executors.newVirtualThreadPerTaskExecutor();
+            http = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 256);
+            http.createContext("/", new ExchangeAdapter(gateway.handlerForAllGroups()));
+            http.setExecutor(executor);
+            http.start();
+            LocalServer server = new LocalServer(dynamo, ddb, http, executor, gateway, boot);
+            if (boot.firstStart()) {
+                out.println("first start: admin user '" + boot.adminName() + "'"
+                        + (boot.password() != null ? " password: " + boot.password() : " (password from GPROXY_ADMIN_PASSWORD)"));
+                out.println("first start: gateway API key for '" + boot.adminName() + "': " + boot.apiKey());
+            }
+            out.printf("gproxy local ready on %s (data: %s) in %d ms%n", server.baseUrl(),
+                    options.inMemory() ? "in memory" : options.dataDir().toAbsolutePath(), (System.nanoTime() - started) / 1_000_000);
+            return server;
+        } catch (Exception | Error e) {
+            if (http != null) {
+                http.stop(0);
+            }
+            if (executor != null) {
+                executor.shutdownNow();
+            }
+            ddb.close();
+            dynamo.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return http.getAddress().getPort();
+    }
+
+    public String baseUrl() {
+        return "http://" + http.getAddress().getHostString() + ":" + port();
+    }
+
+    public Gateway gateway() {
+        return gateway;
+    }
+
+    /** What the first start printed (the admin password and API key), for tests. */
+    public Bootstrap.Result bootstrap() {
+        return bootstrap;
+    }
+
+    @Override
+    public void close() throws Exception {
+        http.stop(0);
+        executor.shutdownNow();
+        ddb.close();
+        dynamo.close();
+    }
+
+}

@@ -1,0 +1,176 @@
+package io.gproxy.app;
+
+import io.gproxy.admin.AdminHandler;
+import io.gproxy.channel.ChannelRegistry;
+import io.gproxy.config.ConfigCache;
+import io.gproxy.crypto.MasterKeyCipher;
+import io.gproxy.crypto.SecretCipher;
+import io.gproxy.http.FunctionGroup;
+import io.gproxy.http.RequestHandler;
+import io.gproxy.pipeline.GatewayPipeline;
+import io.gproxy.pipeline.UpstreamClient;
+import io.gproxy.store.ConfigStore;
+import io.gproxy.store.dynamodb.DynamoConfigStore;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The one wiring point (DESIGN §2): config, store, cipher, cache, channel registry, pipeline and router, built the
+ * same way for every Lambda function, the local server and the tests. Anything not given to the builder is built
+ * from {@link RuntimeConfig}.
+ */
+public final class Gateway {
+    public static final String VERSION = "0.1.0";
+
+    private final RuntimeConfig config;
+    private final ConfigStore store;
+    private final SecretCipher cipher;
+    private final ChannelRegistry channels;
+    private final ConfigCache cache;
+    private final GatewayPipeline pipeline;
+    private final AdminHandler admin;
+    private final PrintStream log;
+
+    private Gateway(Builder b) {
+        this.config = b.config;
+        this.channels = b.channels != null ? b.channels : ChannelRegistry.builtIn();
+        this.cipher = b.cipher != null ? b.cipher : cipherFromConfig(config);
+        this.store = b.store != null ? b.store
+                : new DynamoConfigStore(b.dynamoDb != null ? b.dynamoDb : dynamoFromConfig(config), config.tableName());
+        Clock clock = b.clock != null ? b.clock : Clock.systemUTC();
+        this.cache = new ConfigCache(store, config.configRefresh(), clock);
+        HttpClient http = b.httpClient != null ? b.httpClient : UpstreamClient.defaultHttpClient(config.upstreamConnectTimeout());
+        this.pipeline = new GatewayPipeline(channels, cipher, new UpstreamClient(http, config.upstreamTimeout()), config.maxAttempts());
+        this.admin = new AdminHandler(VERSION);
+        this.log = b.log != null ? b.log : System.out;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The handler of a function serving {@code groups}; other paths get 404. */
+    public RequestHandler handler(Set<FunctionGroup> groups) {
+        return new GatewayHandler(groups, cache, pipeline, admin, config.maxBodyBytes(), log);
+    }
+
+    /** The handler serving every group (local mode). */
+    public RequestHandler handlerForAllGroups() {
+        return handler(FunctionGroup.all());
+    }
+
+    public BundleImporter importer() {
+        return new BundleImporter(store, cipher, channels);
+    }
+
+    public Bootstrap bootstrap() {
+        return new Bootstrap(store, cipher, config.adminUser(), config.adminPassword());
+    }
+
+    public ConfigCache configCache() {
+        return cache;
+    }
+
+    public ConfigStore store() {
+        return store;
+    }
+
+    public SecretCipher cipher() {
+        return cipher;
+    }
+
+    public ChannelRegistry channels() {
+        return channels;
+    }
+
+    public RuntimeConfig config() {
+        return config;
+    }
+
+    private static SecretCipher cipherFromConfig(RuntimeConfig config) {
+        if (config.masterKey() == null) {
+            throw new IllegalStateException("GPROXY_MASTER_KEY is not set and no cipher was configured");
+        }
+        return MasterKeyCipher.fromBase64(config.masterKey());
+    }
+
+    /** A DynamoDB client on the url-connection HTTP client; static dummy credentials when pointed at DynamoDB Local. */
+    public static DynamoDbClient dynamoFromConfig(RuntimeConfig config) {
+        var b = DynamoDbClient.builder()
+                .region(Region.of(config.region()))
+                .httpClient(UrlConnectionHttpClient.create());
+        if (config.dynamoEndpoint() != null) {
+            b.endpointOverride(URI.create(config.dynamoEndpoint()))
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
+        }
+        return b.build();
+    }
+
+    public static final class Builder {
+        private RuntimeConfig config = RuntimeConfig.defaults();
+        private ConfigStore store;
+        private DynamoDbClient dynamoDb;
+        private SecretCipher cipher;
+        private ChannelRegistry channels;
+        private HttpClient httpClient;
+        private Clock clock;
+        private PrintStream log;
+
+        public Builder config(RuntimeConfig config) {
+            this.config = Objects.requireNonNull(config);
+            return this;
+        }
+
+        /** Use this DynamoDB client for the single table named in the config. */
+        public Builder dynamoDb(DynamoDbClient client) {
+            this.dynamoDb = client;
+            return this;
+        }
+
+        /** Use this store instead of DynamoDB (unit tests). */
+        public Builder store(ConfigStore store) {
+            this.store = store;
+            return this;
+        }
+
+        public Builder cipher(SecretCipher cipher) {
+            this.cipher = cipher;
+            return this;
+        }
+
+        public Builder channels(ChannelRegistry channels) {
+            this.channels = channels;
+            return this;
+        }
+
+        public Builder httpClient(HttpClient client) {
+            this.httpClient = client;
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /** Where request log lines go (stdout by default, which is CloudWatch on Lambda). */
+        public Builder log(PrintStream log) {
+            this.log = log;
+            return this;
+        }
+
+        public Gateway build() {
+            return new Gateway(this);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package io.gproxy.app;
+
+import io.gproxy.admin.AdminHandler;
+import io.gproxy.config.ConfigCache;
+import io.gproxy.config.ConfigSnapshot;
+import io.gproxy.http.FunctionGroup;
+import io.gproxy.http.HttpRequest;
+import io.gproxy.http.HttpResponse;
+import io.gproxy.http.HttpRouter;
+import io.gproxy.http.RequestHandler;
+import io.gproxy.http.StreamingBody;
+import io.gproxy.pipeline.ErrorResponses;
+import io.gproxy.pipeline.GatewayError;
+import io.gproxy.pipeline.GatewayPipeline;
+import io.gproxy.pipeline.RequestLog;
+import io.gproxy.protocol.PathMatch;
+import io.gproxy.protocol.RequestClassifier;
+import io.gproxy.protocol.UnsupportedPathException;
+import io.gproxy.store.StoreUnavailableException;
+
+import java.io.PrintStream;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The handler of one function: serves the function groups it owns and refuses the rest with 404, so each Lambda
+ * function and the local server (which owns all groups) run exactly the same code. Adds {@code x-gproxy-request-id}
+ * to every response and writes the request's log line when the last byte is out.
+ */
+public final class GatewayHandler implements RequestHandler {
+    /** Total size of all request headers beyond which the request is refused (431). */
+    static final int MAX_HEADER_BYTES = 64 * 1024;
+
+    private final Set<FunctionGroup> groups;
+    private final ConfigCache cache;
+    private final GatewayPipeline pipeline;
+    private final AdminHandler admin;
+    private final long maxBodyBytes;
+    private final PrintStream log;
+
+    GatewayHandler(Set<FunctionGroup> groups, ConfigCache cache, GatewayPipeline pipeline, AdminHandler admin,
+                   long maxBodyBytes, PrintStream log) {
+        this.groups = EnumSet.copyOf(groups);
+        this.cache = cache;
+        this.pipeline = pipeline;
+        this.admin = admin;
+        this.maxBodyBytes = maxBodyBytes;
+        this.log = log;
+    }
+
+    @Override
+    public long maxBodyBytes() {
+        return maxBodyBytes;
+    }
+
+    @Override
+    public HttpResponse payloadTooLarge() {
+        return withRequestId(ErrorResponses.of(GatewayError.payloadTooLarge()), newRequestId());
+    }
+
+    @Override
+    public HttpResponse handle(HttpRequest request) {
+        String requestId = newRequestId();
+        RequestLog line = new RequestLog(requestId, request.method(), request.rawPath());
+        HttpResponse response;
+        try {
+            response = dispatch(request, line);
+        } catch (GatewayError e) {
+            line.error(e.getMessage());
+            response = ErrorResponses.of(e);
+        } catch (StoreUnavailableException e) {
+            line.error("store unavailable");
+            response = ErrorResponses.of(503, "gateway state unavailable", 1L);
+        } catch (RuntimeException e) {
+            // Never a stack trace or internal detail to the client; the log line names the class for operators.
+            line.error("internal error: " + e.getClass().getName());
+            response = ErrorResponses.of(500, "internal error", null);
+        }
+        response = withRequestId(response, requestId);
+        if (!response.isStreaming()) {
+            line.finish(response.status(), log);
+            return response;
+        }
+        int status = response.status();
+        StreamingBody inner = response.stream();
+        return HttpResponse.streaming(status, response.headers(), sink -> {
+            try {
+                inner.writeTo(sink);
+            } catch (RuntimeException | java.io.IOException e) {
+                line.error("stream aborted: " + e.getClass().getSimpleName());
+                throw e;
+            } finally {
+                line.finish(status, log);
+            }
+        });
+    }
+
+    private HttpResponse dispatch(HttpRequest request, RequestLog line) throws GatewayError {
+        if (request.headers().approximateSize() > MAX_HEADER_BYTES) {
+            throw new GatewayError(431, "request headers too large");
+        }
+        if (request.body().length > maxBodyBytes) {
+            throw GatewayError.payloadTooLarge();
+        }
+        if (HttpRouter.isAdminPath(request.rawPath())) {
+            requireGroup(FunctionGroup.ADMIN, request);
+            return admin.handle(request, cache.current());
+        }
+        PathMatch match;
+        try {
+            match = RequestClassifier.matchPath(request.method(), request.rawPath(), request.headers());
+        } catch (UnsupportedPathException e) {
+            throw GatewayError.unsupportedPath();
+        }
+        requireGroup(FunctionGroup.of(match.group()), request);
+        ConfigSnapshot snapshot = cache.current();
+        return pipeline.handle(request, match, snapshot, line);
+    }
+
+    private void requireGroup(FunctionGroup group, HttpRequest request) throws GatewayError {
+        if (!groups.contains(group)) {
+            throw new GatewayError(404, "this endpoint does not serve " + request.rawPath());
+        }
+    }
+
+    private static HttpResponse withRequestId(HttpResponse response, String requestId) {
+        response.headers().set("x-gproxy-request-id", requestId);
+        return response;
+    }
+
+    /** Random per request (never generated before a SnapStart checkpoint). */
+    private static String newRequestId() {
+        return UUID.randomUUID().toString();
+    }
+}

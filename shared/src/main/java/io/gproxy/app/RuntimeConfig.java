@@ -1,0 +1,74 @@
+package io.gproxy.app;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Process configuration from {@code GPROXY_*} environment variables (documented in the README with these defaults).
+ *
+ * @param masterKey        base64 of 32 bytes; required unless a cipher is given to the builder
+ * @param dynamoEndpoint   endpoint override (DynamoDB Local); null for the AWS default
+ * @param adminPassword    when set, the bootstrap admin's password is reset to it on every start
+ */
+public record RuntimeConfig(String tableName, String region, String dynamoEndpoint, String masterKey,
+                            long maxBodyBytes, int maxAttempts, Duration configRefresh,
+                            Duration upstreamConnectTimeout, Duration upstreamTimeout,
+                            String adminUser, String adminPassword) {
+
+    public static final String DEFAULT_TABLE = "gproxy";
+
+    public static RuntimeConfig defaults() {
+        return fromEnv(Map.of());
+    }
+
+    public static RuntimeConfig fromEnv(Map<String, String> env) {
+        return new RuntimeConfig(
+                env.getOrDefault("GPROXY_TABLE", DEFAULT_TABLE),
+                env.getOrDefault("AWS_REGION", env.getOrDefault("GPROXY_REGION", "us-east-1")),
+                blankToNull(env.get("GPROXY_DYNAMODB_ENDPOINT")),
+                blankToNull(env.get("GPROXY_MASTER_KEY")),
+                longOf(env, "GPROXY_MAX_BODY_BYTES", 50L * 1024 * 1024),
+                (int) longOf(env, "GPROXY_MAX_ATTEMPTS", 6),
+                Duration.ofMillis(longOf(env, "GPROXY_CONFIG_REFRESH_MS", 5000)),
+                Duration.ofMillis(longOf(env, "GPROXY_UPSTREAM_CONNECT_TIMEOUT_MS", 10_000)),
+                Duration.ofMillis(longOf(env, "GPROXY_UPSTREAM_TIMEOUT_MS", 600_000)),
+                env.getOrDefault("GPROXY_ADMIN_USER", "admin"),
+                blankToNull(env.get("GPROXY_ADMIN_PASSWORD")));
+    }
+
+    public RuntimeConfig withMaxBodyBytes(long bytes) {
+        return new RuntimeConfig(tableName, region, dynamoEndpoint, masterKey, bytes, maxAttempts, configRefresh,
+                upstreamConnectTimeout, upstreamTimeout, adminUser, adminPassword);
+    }
+
+    public RuntimeConfig withConfigRefresh(Duration refresh) {
+        return new RuntimeConfig(tableName, region, dynamoEndpoint, masterKey, maxBodyBytes, maxAttempts, refresh,
+                upstreamConnectTimeout, upstreamTimeout, adminUser, adminPassword);
+    }
+
+    public RuntimeConfig withTable(String table) {
+        return new RuntimeConfig(table, region, dynamoEndpoint, masterKey, maxBodyBytes, maxAttempts, configRefresh,
+                upstreamConnectTimeout, upstreamTimeout, adminUser, adminPassword);
+    }
+
+    private static long longOf(Map<String, String> env, String name, long dflt) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) {
+            return dflt;
+        }
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be an integer, got '" + v + "'");
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    @Override
+    public String toString() {
+        return "RuntimeConfig[table=" + tableName + ", region=" + region + ", masterKey=" + (masterKey == null ? "unset" : "set") + "]";
+    }
+}

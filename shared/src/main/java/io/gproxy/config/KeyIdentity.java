@@ -1,0 +1,5 @@
+package io.gproxy.config;
+
+/** Who a presented API key belongs to. */
+public record KeyIdentity(UserKey key, User user) {
+}

@@ -1,0 +1,4 @@
+package io.gproxy.config;
+
+public record Org(long id, String name, boolean enabled) {
+}

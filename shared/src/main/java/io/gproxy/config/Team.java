@@ -1,0 +1,4 @@
+package io.gproxy.config;
+
+public record Team(long id, long orgId, String name, boolean enabled) {
+}

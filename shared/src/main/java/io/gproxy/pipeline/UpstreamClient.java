@@ -1,0 +1,55 @@
+package io.gproxy.pipeline;
+
+import io.gproxy.channel.UpstreamRequest;
+import io.gproxy.http.Headers;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/**
+ * Sends prepared requests with the JDK client (DESIGN §8: no extra HTTP library). Returns as soon as the status
+ * and headers arrive so streams can be relayed as they come. Plain-http upstreams (loopback mocks, local models)
+ * are spoken to in HTTP/1.1 so no h2c upgrade is attempted; https negotiates HTTP/2 by ALPN.
+ */
+public final class UpstreamClient {
+    private final HttpClient client;
+    private final Duration responseTimeout;
+
+    public UpstreamClient(HttpClient client, Duration responseTimeout) {
+        this.client = client;
+        this.responseTimeout = responseTimeout;
+    }
+
+    public static HttpClient defaultHttpClient(Duration connectTimeout) {
+        return HttpClient.newBuilder()
+                .connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .version(HttpClient.Version.HTTP_2)
+                .build();
+    }
+
+    /**
+     * @param stream true for streaming calls: no total timeout (thinking models may take long between events)
+     */
+    public UpstreamResponse send(UpstreamRequest request, boolean stream) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(request.uri());
+        if ("http".equals(request.uri().getScheme())) {
+            b.version(HttpClient.Version.HTTP_1_1);
+        }
+        if (!stream) {
+            b.timeout(responseTimeout);
+        }
+        request.headers().asMap().forEach((name, values) -> values.forEach(v -> b.header(name, v)));
+        if (request.body() != null) {
+            b.method(request.method(), HttpRequest.BodyPublishers.ofByteArray(request.body()));
+        } else {
+            b.method(request.method(), HttpRequest.BodyPublishers.noBody());
+        }
+        HttpResponse<InputStream> r = client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        return new UpstreamResponse(r.statusCode(), Headers.copyOf(r.headers().map()), r.body());
+    }
+}
