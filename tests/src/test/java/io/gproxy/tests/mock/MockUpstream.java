@@ -1,0 +1,250 @@
+package io.gproxy.tests.mock;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A loopback HTTP server speaking one LLM provider's wire format, for tests and benchmarks.
+ *
+ * <p>The base class does what every provider shares: binding 127.0.0.1 on a free port, recording each
+ * request, injected faults, the auth check and 404s. Subclasses only know their provider's routes,
+ * auth style and error JSON. Replies are deterministic: {@code "Hello from <provider> model <model>"}
+ * with fixed usage ({@link #INPUT_TOKENS} in, {@link #OUTPUT_TOKENS} out), so a test behind the gateway
+ * can tell which upstream and which model actually served a request.
+ */
+public abstract class MockUpstream implements AutoCloseable {
+    public static final int INPUT_TOKENS = 12;
+    public static final int OUTPUT_TOKENS = 7;
+    public static final int TOTAL_TOKENS = INPUT_TOKENS + OUTPUT_TOKENS;
+
+    private record Fault(int status, String body) {
+    }
+
+    private final String provider;
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final StreamGate gate = new StreamGate();
+    private final ConcurrentLinkedQueue<RecordedRequest> requests = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
+    private final AtomicLong ids = new AtomicLong();
+    private volatile RecordedRequest last;
+    private volatile String apiKey;
+    private volatile boolean recording = true;
+    private volatile Duration responseDelay = Duration.ZERO;
+    private volatile Duration eventDelay = Duration.ZERO;
+
+    protected MockUpstream(String provider) {
+        this.provider = provider;
+        try {
+            // Large backlog: benchmarks open many connections at once.
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        // Virtual threads: a paused (gated) or slow stream must never starve other requests.
+        executor = Executors.newVirtualThreadPerTaskExecutor();
+        server.setExecutor(executor);
+        server.createContext("/", this::dispatch);
+        server.start();
+    }
+
+    // ---------------------------------------------------------------- public API
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    /** Snapshot, oldest first. */
+    public List<RecordedRequest> requests() {
+        return List.copyOf(requests);
+    }
+
+    public RecordedRequest lastRequest() {
+        return last;
+    }
+
+    public void clear() {
+        requests.clear();
+        last = null;
+    }
+
+    /** The credential the mock demands from now on (null = accept anything, the default). */
+    public void expectApiKey(String key) {
+        this.apiKey = key;
+    }
+
+    public StreamGate gate() {
+        return gate;
+    }
+
+    /** The next request (whatever its route or auth) gets this status and JSON body. Calls queue up. */
+    public void failNext(int status, String body) {
+        faults.add(new Fault(status, body));
+    }
+
+    /** Like {@link #failNext(int, String)} with a body in the provider's native error shape. */
+    public void failNext(int status) {
+        failNext(status, Json.write(errorBody(status, "Injected failure " + status)));
+    }
+
+    /** Latency knobs for benchmarks: before any response byte, and before each streamed event. */
+    public void delay(Duration beforeResponse, Duration betweenEvents) {
+        this.responseDelay = beforeResponse;
+        this.eventDelay = betweenEvents;
+    }
+
+    /** Benchmarks turn recording off so memory stays flat; lastRequest() is still kept. */
+    public void recording(boolean on) {
+        this.recording = on;
+    }
+
+    public String provider() {
+        return provider;
+    }
+
+    @Override
+    public void close() {
+        gate.release(); // do not leave a handler parked for 20 s
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    // ---------------------------------------------------------------- provider hooks
+
+    /** Whether the request carries {@code key} in the provider's auth style. */
+    protected abstract boolean authorized(RecordedRequest request, String key);
+
+    /** Message of the 401 the provider sends for a missing or wrong credential. */
+    protected abstract String unauthorizedMessage(RecordedRequest request);
+
+    /** The provider's native error JSON for a status. */
+    protected abstract JsonNode errorBody(int status, String message);
+
+    /** Answers the request; returns false for an unknown route (→ 404 in the provider's shape). */
+    protected abstract boolean handle(Exchange exchange) throws IOException;
+
+    /** Thrown by routes for a malformed request; becomes a 400 in the provider's shape. */
+    protected static final class BadRequest extends RuntimeException {
+        public BadRequest(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers for subclasses
+
+    /** The deterministic reply, e.g. "Hello from openai model gpt-4o-mini". */
+    protected String replyText(String model) {
+        return "Hello from " + provider + " model " + model;
+    }
+
+    /** Splits a reply into one delta per word, keeping the spaces, so the deltas concatenate back exactly. */
+    protected static List<String> deltas(String text) {
+        List<String> parts = new ArrayList<>();
+        int start = 0;
+        for (int i = 1; i < text.length(); i++) {
+            if (text.charAt(i) == ' ') {
+                parts.add(text.substring(start, i));
+                start = i;
+            }
+        }
+        parts.add(text.substring(start));
+        return parts;
+    }
+
+    /** Unique-per-mock id suffix, e.g. "mock000042", so ids look real but tests stay reproducible. */
+    protected String nextId() {
+        return String.format("mock%06d", ids.incrementAndGet());
+    }
+
+    protected static long nowSeconds() {
+        return System.currentTimeMillis() / 1000;
+    }
+
+    Duration eventDelay() {
+        return eventDelay;
+    }
+
+    // ---------------------------------------------------------------- dispatch
+
+    private void dispatch(HttpExchange http) {
+        Exchange exchange = null;
+        try {
+            RecordedRequest request = record(http);
+            exchange = new Exchange(this, http, request);
+            Fault fault = faults.poll();
+            if (fault != null) {
+                exchange.send(fault.status(), "application/json", fault.body());
+                return;
+            }
+            if (!responseDelay.isZero()) {
+                EventStream.sleep(responseDelay);
+            }
+            String key = apiKey;
+            if (key != null && !authorized(request, key)) {
+                exchange.error(401, unauthorizedMessage(request));
+                return;
+            }
+            if (!handle(exchange)) {
+                exchange.error(404, "Invalid URL (" + request.method() + " " + request.path() + ")");
+            }
+        } catch (BadRequest e) {
+            replyIfStill(exchange, 400, e.getMessage());
+        } catch (IOException e) {
+            // client went away mid-stream: nothing to answer
+        } catch (RuntimeException e) {
+            replyIfStill(exchange, 500, "mock upstream failure: " + e);
+        } finally {
+            http.close();
+        }
+    }
+
+    private void replyIfStill(Exchange exchange, int status, String message) {
+        if (exchange != null && !exchange.responseStarted()) {
+            try {
+                exchange.error(status, message);
+            } catch (IOException ignored) {
+                // client gone
+            }
+        }
+    }
+
+    private RecordedRequest record(HttpExchange http) throws IOException {
+        String body;
+        try (InputStream in = http.getRequestBody()) {
+            body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        http.getRequestHeaders().forEach((name, values) -> headers
+                .computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>()).addAll(values));
+        headers.replaceAll((k, v) -> List.copyOf(v));
+        URI uri = http.getRequestURI();
+        RecordedRequest request = new RecordedRequest(http.getRequestMethod(), uri.getRawPath(),
+                uri.getRawQuery(), headers, body);
+        if (recording) {
+            requests.add(request);
+        }
+        last = request;
+        return request;
+    }
+}
