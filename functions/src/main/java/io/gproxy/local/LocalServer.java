@@ -52,7 +52,7 @@ public final class LocalServer implements AutoCloseable {
         ExecutorService executor = null;
         try {
             DynamoTable.ensure(ddb, config.tableName());
-            Gateway gateway = Gateway.builder().config(config).dynamoDb(ddb).build();
+            Gateway gateway = Gateway.builder().config(config).dynamoDb(ddb).log(out).build();
             if (options.importFile() != null) {
                 ImportReport report = gateway.importer().importBundle(Files.readAllBytes(options.importFile()));
                 report.warnings().forEach(w -> out.println("import warning: " + w));

@@ -199,6 +199,55 @@ class SdkEndToEndTest {
         assertEquals(0, gw.upstreamRequestCount(), "listing needs no upstream");
     }
 
+    @Test
+    void modelListingInEachFamily() {
+        List<String> claudeIds = anthropic.models().list().data().stream().map(m -> m.id()).toList();
+        assertTrue(claudeIds.contains("anthropic/claude-sonnet-4-5"), claudeIds.toString());
+        List<String> geminiNames = new java.util.ArrayList<>();
+        gemini.models.list(null).forEach(m -> geminiNames.add(m.name().orElseThrow()));
+        assertTrue(geminiNames.contains("models/fast"), geminiNames.toString());
+        assertEquals(0, gw.upstreamRequestCount(), "listing needs no upstream");
+    }
+
+    // ------------------------------------------------------------------ scoped /{provider}/v1/... paths
+
+    @Test
+    void scopedPathsAddressOneProviderWithItsOwnModelIds() {
+        AnthropicClient scopedClaude = AnthropicOkHttpClient.builder().apiKey(ALICE_KEY)
+                .baseUrl(gw.baseUrl() + "/anthropic").maxRetries(0).build();
+        try {
+            Message m = scopedClaude.messages().create(claude("claude-opus-4-1"));
+            assertEquals("Hello from anthropic model claude-opus-4-1", m.content().get(0).text().orElseThrow().text());
+        } finally {
+            scopedClaude.close();
+        }
+        OpenAIClient scopedOpenAi = OpenAIOkHttpClient.builder().apiKey(ALICE_KEY)
+                .baseUrl(gw.baseUrl() + "/openai/v1").maxRetries(0).build();
+        try {
+            ChatCompletion c = scopedOpenAi.chat().completions().create(chat("gpt-4.1"));
+            assertEquals("Hello from openai model gpt-4.1", c.choices().get(0).message().content().orElseThrow());
+            assertEquals("/v1/chat/completions", gw.openAi.lastRequest().path());
+        } finally {
+            scopedOpenAi.close();
+        }
+    }
+
+    @Test
+    void geminiJsonArrayStreamWithoutAltSse() throws Exception {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(gw.baseUrl() + "/v1beta/models/fast:streamGenerateContent"))
+                        .header("x-goog-api-key", ALICE_KEY)
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"hi\"}]}]}"))
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("application/json"));
+        com.fasterxml.jackson.databind.JsonNode array = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+        assertTrue(array.isArray() && array.size() >= 5, r.body());
+        assertNull(gw.gemini.lastRequest().rawQuery(), "no alt=sse invented, no key forwarded");
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private static ChatCompletionCreateParams chat(String model) {
