@@ -45,6 +45,7 @@ public final class LocalServer implements AutoCloseable {
         effective.put("GPROXY_MASTER_KEY", MasterKeyFile.resolve(env.get("GPROXY_MASTER_KEY"), options.dataDir(),
                 options.inMemory(), out));
         EmbeddedDynamo dynamo = EmbeddedDynamo.start(options.dataDir(), options.inMemory());
+        long dynamoMillis = (System.nanoTime() - started) / 1_000_000;
         effective.put("GPROXY_DYNAMODB_ENDPOINT", dynamo.endpoint());
         RuntimeConfig config = RuntimeConfig.fromEnv(effective);
         DynamoDbClient ddb = Gateway.dynamoFromConfig(config);
@@ -73,8 +74,9 @@ public final class LocalServer implements AutoCloseable {
                         + (boot.password() != null ? " password: " + boot.password() : " (password from GPROXY_ADMIN_PASSWORD)"));
                 out.println("first start: gateway API key for '" + boot.adminName() + "': " + boot.apiKey());
             }
-            out.printf("gproxy local ready on %s (data: %s) in %d ms%n", server.baseUrl(),
-                    options.inMemory() ? "in memory" : options.dataDir().toAbsolutePath(), (System.nanoTime() - started) / 1_000_000);
+            out.printf("gproxy local ready on %s (data: %s) in %d ms (DynamoDB Local %d ms)%n", server.baseUrl(),
+                    options.inMemory() ? "in memory" : options.dataDir().toAbsolutePath(),
+                    (System.nanoTime() - started) / 1_000_000, dynamoMillis);
             return server;
         } catch (Exception | Error e) {
             if (http != null) {

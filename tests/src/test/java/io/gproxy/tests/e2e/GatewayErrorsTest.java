@@ -14,10 +14,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import static io.gproxy.tests.e2e.GatewayFixture.ALICE_KEY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -72,6 +74,9 @@ class GatewayErrorsTest {
         assertEquals("Bearer " + GatewayFixture.OPENAI_UPSTREAM_KEY, gw.openAi.lastRequest().header("authorization"));
         assertFalse(gw.openAi.lastRequest().rawQuery() != null && gw.openAi.lastRequest().rawQuery().contains("key="),
                 "the client's ?key= is not forwarded");
+        for (String h : List.of("cookie", "x-api-key", "x-goog-api-key", "x-custom-client")) {
+            assertNull(gw.openAi.lastRequest().header(h), h + " must not be forwarded");
+        }
     }
 
     @Test
@@ -117,6 +122,8 @@ class GatewayErrorsTest {
             b = HttpRequest.newBuilder(URI.create(gw.baseUrl() + path))
                     .header(presentation, presentation.equals("authorization") ? "Bearer " + key : key);
         }
+        // A cookie and an arbitrary header ride along: neither may reach the upstream.
+        b.header("cookie", "gproxy_session=abc").header("x-custom-client", "1");
         return http.send(b.POST(HttpRequest.BodyPublishers.ofString(CHAT)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
