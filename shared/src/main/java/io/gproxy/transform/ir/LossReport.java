@@ -1,0 +1,33 @@
+package io.gproxy.transform.ir;
+
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * What a conversion could not carry over (a field the target protocol cannot express). Collected during decode and
+ * encode; the pipeline reports it in the {@code x-gproxy-conversion-loss} header. Never fails a request.
+ */
+public final class LossReport {
+    private final Set<String> dropped = Collections.synchronizedSet(new LinkedHashSet<>());
+
+    /** Notes a dropped field, named in the source protocol's terms (e.g. {@code "logprobs"}). */
+    public void drop(String field) {
+        dropped.add(field);
+    }
+
+    public Set<String> dropped() {
+        synchronized (dropped) {
+            return Set.copyOf(dropped);
+        }
+    }
+
+    public boolean isEmpty() {
+        return dropped.isEmpty();
+    }
+
+    /** Header value: comma-separated, sorted for stable output. */
+    public String headerValue() {
+        return String.join(",", new java.util.TreeSet<>(dropped()));
+    }
+}
