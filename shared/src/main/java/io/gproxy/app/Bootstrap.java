@@ -10,6 +10,7 @@ import io.gproxy.store.ConfigItem;
 import io.gproxy.store.ConfigState;
 import io.gproxy.store.ConfigStore;
 import io.gproxy.store.EntityType;
+import io.gproxy.store.GeneratedIds;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -71,7 +72,8 @@ public final class Bootstrap {
                 org.put("description", "created at first start");
                 puts.add(new ConfigItem(EntityType.ORG, orgId, org));
             }
-            userId = Long.toString(nextId(state, EntityType.USER));
+            userId = Long.toString(GeneratedIds.next(state.items().stream()
+                    .filter(i -> i.type() == EntityType.USER).map(ConfigItem::numericId).toList()));
             user = JsonNodeFactory.instance.objectNode();
             user.put("id", Long.parseLong(userId));
             user.put("name", adminName);
@@ -88,7 +90,8 @@ public final class Bootstrap {
         String apiKey = null;
         if (fresh) {
             apiKey = KeyDigests.generateApiKey();
-            String keyId = Long.toString(nextId(state, EntityType.USER_KEY));
+            String keyId = Long.toString(GeneratedIds.next(state.items().stream()
+                    .filter(i -> i.type() == EntityType.USER_KEY).map(ConfigItem::numericId).toList()));
             ObjectNode key = JsonNodeFactory.instance.objectNode();
             key.put("id", Long.parseLong(keyId));
             key.put("user_id", Long.parseLong(userId));
@@ -104,9 +107,5 @@ public final class Bootstrap {
 
     private static boolean hasUsablePassword(ObjectNode user) {
         return user.path("password").isTextual() && user.path("password").textValue().startsWith("pbkdf2-sha256$");
-    }
-
-    private static long nextId(ConfigState state, EntityType type) {
-        return state.items().stream().filter(i -> i.type() == type).mapToLong(ConfigItem::numericId).max().orElse(0) + 1;
     }
 }

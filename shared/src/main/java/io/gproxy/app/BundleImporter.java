@@ -19,6 +19,7 @@ import io.gproxy.store.ConfigState;
 import io.gproxy.store.ConfigStore;
 import io.gproxy.store.EntityType;
 import io.gproxy.store.FieldSpec;
+import io.gproxy.store.GeneratedIds;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -40,7 +41,9 @@ import java.util.regex.PatternSyntaxException;
  * Ids are preserved, so importing the same bundle again upserts the same items.
  */
 public final class BundleImporter {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Refuses trailing garbage after a JSON value ({@code "{...} junk"} in a JSON-string field). */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final ConfigStore store;
     private final SecretCipher cipher;
@@ -139,12 +142,12 @@ public final class BundleImporter {
             }
             counts.put(type.bundleKey(), e.getValue().size());
         }
-        List<ConfigItem> seeded = seedRoutingRules(merged);
-        puts.addAll(seeded);
-        if (!puts.isEmpty()) {
-            store.write(puts, List.of());
+        SeedPlan seeded = seedRoutingRules(merged, incoming.getOrDefault(EntityType.ROUTING_RULE, Map.of()));
+        puts.addAll(seeded.puts());
+        if (!puts.isEmpty() || !seeded.deletes().isEmpty()) {
+            store.write(puts, seeded.deletes());
         }
-        return new ImportReport(counts, seeded.size(), warnings);
+        return new ImportReport(counts, seeded.puts().size(), warnings);
     }
 
     /** Validates one bundle row against the entity's fields and returns its normalised document. */
@@ -384,15 +387,29 @@ public final class BundleImporter {
         return value.startsWith("pbkdf2-sha256$") || value.startsWith("$argon2");
     }
 
-    /** Routing rules from channel defaults for every provider that will have none after this import. */
-    private List<ConfigItem> seedRoutingRules(Map<EntityType, Map<String, ObjectNode>> merged) {
-        Map<String, ObjectNode> rules = merged.get(EntityType.ROUTING_RULE);
+    /**
+     * Routing rules from channel defaults for every provider that will have none of its own after this import.
+     * Seeded rows are marked {@code seeded}; when a bundle brings its own rules for a provider, that provider's
+     * seeded rows are removed so the two never mix.
+     */
+    private SeedPlan seedRoutingRules(Map<EntityType, Map<String, ObjectNode>> merged,
+                                      Map<String, ObjectNode> incomingRules) {
+        Set<Long> bundleCovered = new HashSet<>();
+        incomingRules.values().forEach(r -> bundleCovered.add(r.path("provider_id").asLong()));
+        List<ConfigStore.ConfigKey> deletes = new ArrayList<>();
         Set<Long> covered = new HashSet<>();
-        long nextId = 1;
-        for (Map.Entry<String, ObjectNode> r : rules.entrySet()) {
-            covered.add(r.getValue().path("provider_id").asLong());
-            nextId = Math.max(nextId, Long.parseLong(r.getKey()) + 1);
+        List<Long> usedIds = new ArrayList<>();
+        for (Map.Entry<String, ObjectNode> r : merged.get(EntityType.ROUTING_RULE).entrySet()) {
+            long providerId = r.getValue().path("provider_id").asLong();
+            boolean seeded = r.getValue().path("seeded").asBoolean(false);
+            if (seeded && bundleCovered.contains(providerId) && !incomingRules.containsKey(r.getKey())) {
+                deletes.add(new ConfigStore.ConfigKey(EntityType.ROUTING_RULE, r.getKey()));
+                continue;
+            }
+            covered.add(providerId);
+            usedIds.add(Long.parseLong(r.getKey()));
         }
+        long nextId = GeneratedIds.next(usedIds);
         List<ConfigItem> out = new ArrayList<>();
         for (Map.Entry<String, ObjectNode> p : merged.get(EntityType.PROVIDER).entrySet()) {
             long providerId = Long.parseLong(p.getKey());
@@ -414,11 +431,14 @@ public final class BundleImporter {
                 }
                 doc.put("sort_order", order++);
                 doc.put("enabled", true);
+                doc.put("seeded", true);
                 out.add(new ConfigItem(EntityType.ROUTING_RULE, Long.toString(nextId++), doc));
             }
         }
-        return out;
+        return new SeedPlan(out, deletes);
     }
+
+    private record SeedPlan(List<ConfigItem> puts, List<ConfigStore.ConfigKey> deletes) {}
 
     private static String firstLine(String s) {
         if (s == null) {

@@ -51,8 +51,8 @@ public final class AiStudioChannel extends ApiKeyChannel {
     protected String upstreamPath(PrepareContext ctx) {
         String path = ctx.providerPath();
         if (ctx.key().family() == ProtocolFamily.OPENAI) {
-            return "/v1beta/openai" + path.substring(path.indexOf('/', 1));
+            return "/v1beta/openai" + PathCodec.encodePath(path.substring(path.indexOf('/', 1)));
         }
-        return isGeminiModelPath(ctx.key()) ? geminiPath(path, ctx.upstreamModel()) : path;
+        return isGeminiModelPath(ctx.key()) ? geminiPath(path, ctx.upstreamModel()) : PathCodec.encodePath(path);
     }
 }

@@ -50,9 +50,12 @@ public abstract class ApiKeyChannel implements Channel {
     /** Auth style for a request of this family. */
     protected abstract AuthStyle authFor(ProtocolFamily family);
 
-    /** Maps the provider-relative path onto this host (e.g. Gemini's OpenAI-compatible surface lives under /v1beta/openai). */
+    /**
+     * The upstream path, percent-encoded ({@link PathCodec}): the provider-relative path mapped onto this host (e.g.
+     * Gemini's OpenAI-compatible surface lives under /v1beta/openai).
+     */
     protected String upstreamPath(PrepareContext ctx) {
-        return ctx.providerPath();
+        return PathCodec.encodePath(ctx.providerPath());
     }
 
     /** Static headers a family needs besides auth (e.g. {@code anthropic-version}). */
@@ -89,7 +92,8 @@ public abstract class ApiKeyChannel implements Channel {
                 : textOrNull(ctx.settings().path("endpoints").get(EndpointKeys.of(ctx.key(), ctx.stream())));
         String base;
         if (override != null && !override.isBlank()) {
-            base = override.trim().replace("{model}", ctx.upstreamModel() == null ? "" : ctx.upstreamModel());
+            base = override.trim().replace("{model}",
+                    ctx.upstreamModel() == null ? "" : PathCodec.encodeSegment(ctx.upstreamModel()));
         } else {
             String baseUrl = ctx.settings() == null ? null : textOrNull(ctx.settings().get("base_url"));
             baseUrl = baseUrl == null || baseUrl.isBlank() ? defaultBaseUrl : baseUrl.trim();
@@ -115,14 +119,18 @@ public abstract class ApiKeyChannel implements Channel {
         }
     }
 
-    /** Rebuilds a Gemini model path ({@code /v1beta/models/{model}:verb}) for the upstream model. */
+    /**
+     * Rebuilds a Gemini model path ({@code /v1beta/models/{model}:verb}) for the upstream model, encoded: the model is
+     * one segment whatever it contains, so it cannot leave {@code /models/}.
+     */
     protected static String geminiPath(String providerPath, String upstreamModel) {
         int models = providerPath.indexOf("/models/");
         int colon = providerPath.lastIndexOf(':');
         if (models < 0 || colon < models || upstreamModel == null) {
-            return providerPath;
+            return PathCodec.encodePath(providerPath);
         }
-        return providerPath.substring(0, models) + "/models/" + upstreamModel + providerPath.substring(colon);
+        return PathCodec.encodePath(providerPath.substring(0, models)) + "/models/"
+                + PathCodec.encodeSegment(upstreamModel) + ":" + PathCodec.encodeSegment(providerPath.substring(colon + 1));
     }
 
     protected static boolean isGeminiModelPath(OperationKey key) {

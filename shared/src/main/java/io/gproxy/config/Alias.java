@@ -14,7 +14,11 @@ public record Alias(long id, String provider, Pattern pattern, String target, in
             return Optional.empty();
         }
         try {
-            return Optional.of(m.replaceFirst(target));
+            // appendReplacement uses the whole-input match just made; replaceFirst would search again and could
+            // settle on a shorter match, leaving the unmatched tail behind
+            StringBuilder out = new StringBuilder();
+            m.appendReplacement(out, target);
+            return Optional.of(out.toString());
         } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
             return Optional.of(target); // a target naming a missing group is used literally
         }

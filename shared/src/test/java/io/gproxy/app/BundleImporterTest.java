@@ -231,6 +231,38 @@ class BundleImporterTest {
         assertEquals(3, items(state, EntityType.PROVIDER).size());
     }
 
+    // ---- seeded rows live apart from imported ids ----------------------------------------------------------------------
+
+    @Test
+    void seededRoutingRulesUseGeneratedIdsAndGiveWayToABundlesOwnRules() throws Exception {
+        importer.importBundle(exampleBytes());
+        List<ConfigItem> seeded = items(store.load(), EntityType.ROUTING_RULE);
+        assertTrue(seeded.stream().allMatch(i -> i.numericId() >= io.gproxy.store.GeneratedIds.BASE
+                && i.doc().path("seeded").asBoolean()), "seeded rows are marked and use generated ids");
+        long geminiSeeded = seeded.stream().filter(i -> i.doc().path("provider_id").asLong() == 3).count();
+
+        // A later bundle brings its own routing rules (ids 1 and 2) for provider 1 only.
+        ObjectNode own = JSON.createObjectNode();
+        ArrayNode rules = own.putArray("routing_rules");
+        rules.addObject().put("id", 1).put("provider_id", 1).put("operation", "generate_content")
+                .put("kind", "open_ai_chat_completions").put("implementation", "passthrough");
+        rules.addObject().put("id", 2).put("provider_id", 1).put("operation", "stream_generate_content")
+                .put("kind", "open_ai_chat_completions").put("implementation", "passthrough");
+        importer.importBundle(own);
+
+        List<ConfigItem> after = items(store.load(), EntityType.ROUTING_RULE);
+        assertEquals(2, after.stream().filter(i -> i.doc().path("provider_id").asLong() == 1).count(),
+                "provider 1 now has exactly the bundle's rules; its seeded defaults are gone");
+        assertEquals(geminiSeeded, after.stream().filter(i -> i.doc().path("provider_id").asLong() == 3).count(),
+                "other providers keep their seeded rules untouched");
+        ConfigSnapshot snap = ConfigSnapshot.build(store.load());
+        Provider openai = snap.provider("openai").orElseThrow();
+        assertEquals(RoutingDecision.PASSTHROUGH, openai.routing().decide(
+                new OperationKey(Operation.GENERATE_CONTENT, OperationKind.OPEN_AI_CHAT_COMPLETIONS)));
+        assertEquals(RoutingDecision.UNSUPPORTED, openai.routing().decide(
+                new OperationKey(Operation.GENERATE_CONTENT, OperationKind.OPEN_AI_RESPONSES)));
+    }
+
     // ---- malformed bundles: nothing written, message locates array, id and field -----------------------------------
 
     static Stream<Arguments> malformed() {
@@ -264,6 +296,8 @@ class BundleImporterTest {
                 bad("secret_json string that is not JSON", b -> row(b, "credentials", 2).put("secret_json", "api_key=AIza-upstream"),
                         "credentials[id=3].secret_json"),
                 bad("secret_json string holding an array", b -> row(b, "credentials", 2).put("secret_json", "[\"AIza-upstream\"]"),
+                        "credentials[id=3].secret_json"),
+                bad("secret_json string with trailing garbage", b -> row(b, "credentials", 2).put("secret_json", "{\"api_key\":\"AIza-upstream\"} junk"),
                         "credentials[id=3].secret_json"),
                 bad("duplicate provider name", b -> row(b, "providers", 1).put("name", "openai"),
                         "providers[id=2].name", "openai"),

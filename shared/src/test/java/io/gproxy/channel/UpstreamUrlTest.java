@@ -11,7 +11,6 @@ import io.gproxy.protocol.OperationKey;
 import io.gproxy.protocol.OperationKind;
 import io.gproxy.protocol.PathMatch;
 import io.gproxy.protocol.RequestClassifier;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -47,9 +46,6 @@ class UpstreamUrlTest {
     }
 
     @Test
-    @Disabled("bug: RequestClassifier returns the percent-DECODED providerPath and ApiKeyChannel.endpoint concatenates "
-            + "it into the upstream URL unescaped, so %3F in a path segment becomes a real query (bypassing the "
-            + "channel's query allow-list) and %23 a fragment")
     void encodedQuestionMarkInPathDoesNotBecomeAnUpstreamQuery() throws Exception {
         PathMatch match = RequestClassifier.matchPath("GET", "/openai/v1/models/gpt-4o%3Fevil=1", new Headers());
         ClassifiedRequest req = RequestClassifier.classify(match, QueryString.empty(), null);
@@ -61,9 +57,6 @@ class UpstreamUrlTest {
     }
 
     @Test
-    @Disabled("bug: ApiKeyChannel.geminiPath splices the upstream model (client-controlled: body `model` in scoped "
-            + "mode, the part after `provider/` in aggregated mode) into the URL unescaped, so `../` and `?` leave "
-            + "/v1beta/models/{model}:verb")
     void requestedModelCannotEscapeTheGeminiModelsPath() throws Exception {
         PathMatch match = RequestClassifier.matchPath("POST", "/gemini/v1beta/models/gemini-2.5-flash:generateContent", new Headers());
         ClassifiedRequest req = RequestClassifier.classify(match, QueryString.empty(),

@@ -86,12 +86,17 @@ public final class DynamoConfigStore implements ConfigStore {
 
     @Override
     public void write(List<ConfigItem> puts, List<ConfigKey> deletes) {
+        // A transaction may touch an item once: the last put of a key wins, and a put replaces a delete.
+        Map<String, ConfigItem> lastPut = new java.util.LinkedHashMap<>();
+        puts.forEach(i -> lastPut.put(i.sortKey(), i));
         List<TransactWriteItem> actions = new ArrayList<>();
-        for (ConfigKey k : deletes) {
-            actions.add(TransactWriteItem.builder().delete(d -> d.tableName(table)
-                    .key(key(k.type().itemName() + "#" + k.id()))).build());
+        for (ConfigKey k : new java.util.LinkedHashSet<>(deletes)) {
+            String sk = k.type().itemName() + "#" + k.id();
+            if (!lastPut.containsKey(sk)) {
+                actions.add(TransactWriteItem.builder().delete(d -> d.tableName(table).key(key(sk))).build());
+            }
         }
-        for (ConfigItem i : puts) {
+        for (ConfigItem i : lastPut.values()) {
             actions.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(Map.of(
                     DynamoTable.PK, AttributeValue.fromS(PARTITION),
                     DynamoTable.SK, AttributeValue.fromS(i.sortKey()),

@@ -191,6 +191,19 @@ class DynamoConfigStoreTest {
     }
 
     @Test
+    void theSameItemTwiceInOneWriteBehavesLikeTheMemoryStore() throws Exception {
+        // DynamoDB refuses two operations on one item in a transaction; the store resolves them: last put wins,
+        // and a put beats a delete of the same key.
+        store.write(List.of(
+                item(EntityType.ROUTE, "1", "{\"id\":1,\"name\":\"first\"}"),
+                item(EntityType.ROUTE, "1", "{\"id\":1,\"name\":\"second\"}")),
+                List.of(new ConfigKey(EntityType.ROUTE, "1")));
+        ConfigState s = store.load();
+        assertEquals(1, s.items().size());
+        assertEquals("second", s.items().get(0).doc().path("name").asText());
+    }
+
+    @Test
     void itemsOfUnknownEntitiesAreIgnoredOnLoad() throws Exception {
         store.write(List.of(item(EntityType.ORG, "1", "{\"id\":1,\"name\":\"default\"}")), List.of());
         ddb.putItem(r -> r.tableName(table).item(Map.of(
