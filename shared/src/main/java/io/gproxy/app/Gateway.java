@@ -10,6 +10,7 @@ import io.gproxy.http.RequestHandler;
 import io.gproxy.pipeline.GatewayPipeline;
 import io.gproxy.pipeline.UpstreamClient;
 import io.gproxy.store.ConfigStore;
+import io.gproxy.transform.CodecRegistry;
 import io.gproxy.store.dynamodb.DynamoConfigStore;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -50,7 +51,9 @@ public final class Gateway {
         Clock clock = b.clock != null ? b.clock : Clock.systemUTC();
         this.cache = new ConfigCache(store, config.configRefresh(), clock);
         HttpClient http = b.httpClient != null ? b.httpClient : UpstreamClient.defaultHttpClient(config.upstreamConnectTimeout());
-        this.pipeline = new GatewayPipeline(channels, cipher, new UpstreamClient(http, config.upstreamTimeout()), config.maxAttempts());
+        CodecRegistry codecs = b.codecs != null ? b.codecs : CodecRegistry.of();
+        this.pipeline = new GatewayPipeline(channels, codecs, cipher, new UpstreamClient(http, config.upstreamTimeout()),
+                config.maxAttempts());
         this.admin = new AdminHandler(VERSION);
         this.log = b.log != null ? b.log : System.out;
     }
@@ -122,6 +125,7 @@ public final class Gateway {
         private DynamoDbClient dynamoDb;
         private SecretCipher cipher;
         private ChannelRegistry channels;
+        private CodecRegistry codecs;
         private HttpClient httpClient;
         private Clock clock;
         private PrintStream log;
@@ -150,6 +154,11 @@ public final class Gateway {
 
         public Builder channels(ChannelRegistry channels) {
             this.channels = channels;
+            return this;
+        }
+
+        public Builder codecs(CodecRegistry codecs) {
+            this.codecs = codecs;
             return this;
         }
 

@@ -7,7 +7,6 @@ import io.gproxy.channel.Channel;
 import io.gproxy.channel.ChannelException;
 import io.gproxy.channel.ChannelRegistry;
 import io.gproxy.channel.PrepareContext;
-import io.gproxy.channel.RoutingDecision;
 import io.gproxy.channel.UpstreamRequest;
 import io.gproxy.config.ConfigSnapshot;
 import io.gproxy.config.Credential;
@@ -15,7 +14,6 @@ import io.gproxy.config.KeyIdentity;
 import io.gproxy.config.Provider;
 import io.gproxy.crypto.SecretCipher;
 import io.gproxy.crypto.SecretSealingException;
-import io.gproxy.http.Headers;
 import io.gproxy.http.HttpRequest;
 import io.gproxy.http.HttpResponse;
 import io.gproxy.protocol.ClassifiedRequest;
@@ -23,9 +21,9 @@ import io.gproxy.protocol.Json;
 import io.gproxy.protocol.Operation;
 import io.gproxy.protocol.PathMatch;
 import io.gproxy.protocol.RequestClassifier;
+import io.gproxy.transform.CodecRegistry;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -34,18 +32,21 @@ import java.util.Map;
 
 /**
  * The gateway request path for every client operation: authenticate, parse and classify, resolve the model,
- * then try targets and credentials in order until one answers (spec/core.md §7). This first cut serves
- * same-protocol passthrough and the gateway's own model listing; transforms, balancing, health, billing and rules
- * plug in at the marked points as their issues land.
+ * then try targets and credentials in order until one answers (spec/core.md §7). Each target's routing rule picks
+ * passthrough or conversion ({@link CallPlanner}); the answer goes back through {@link ResponseRelay}. Balancing,
+ * health, billing and rules plug in here as their issues land.
  */
 public final class GatewayPipeline {
     private final ChannelRegistry channels;
     private final SecretCipher cipher;
     private final UpstreamClient upstream;
+    private final CallPlanner planner;
     private final int maxAttempts;
 
-    public GatewayPipeline(ChannelRegistry channels, SecretCipher cipher, UpstreamClient upstream, int maxAttempts) {
+    public GatewayPipeline(ChannelRegistry channels, CodecRegistry codecs, SecretCipher cipher, UpstreamClient upstream,
+                           int maxAttempts) {
         this.channels = channels;
+        this.planner = new CallPlanner(codecs);
         this.cipher = cipher;
         this.upstream = upstream;
         this.maxAttempts = maxAttempts;
@@ -79,47 +80,31 @@ public final class GatewayPipeline {
         boolean anyCredential = false;
         for (Target target : resolution.targets()) {
             Provider provider = target.provider();
-            RoutingDecision decision = provider.routing().decide(req.key());
-            switch (decision.implementation()) {
-                case PASSTHROUGH -> {
-                }
-                case TRANSFORM_TO -> {
-                    lastError = new GatewayError(501, "conversion from " + req.key() + " to " + decision.destination()
-                            + " is not available yet");
-                    continue;
-                }
-                case LOCAL -> {
-                    lastError = new GatewayError(501, "local implementation pending");
-                    continue;
-                }
-                case UNSUPPORTED -> {
-                    lastError = new GatewayError(501, "operation not supported by provider routing rules");
-                    continue;
-                }
-            }
             Channel channel = channels.find(provider.channel()).orElse(null);
             if (channel == null) {
                 lastError = new GatewayError(500, "provider " + provider.name() + " uses an unknown channel");
                 continue;
             }
-            byte[] upstreamBody = PassthroughBody.forUpstream(request.body(), body, req.key(), target.upstreamModel(), req.stream());
+            UpstreamCall call;
+            try {
+                call = planner.plan(request, req, body, target, provider.routing().decide(req.key()));
+            } catch (GatewayError notServedHere) {
+                lastError = notServedHere;
+                continue;
+            }
             for (Credential credential : snapshot.credentials(provider.id())) {
                 anyCredential = true;
                 if (attempts >= maxAttempts) {
                     break;
                 }
-                JsonNode secret;
-                try {
-                    secret = Json.parse(cipher.open(credential.sealedSecret(), credential.secretContext()).getBytes(StandardCharsets.UTF_8));
-                } catch (SecretSealingException | IOException e) {
-                    System.err.println("{\"level\":\"warn\",\"msg\":\"credential skipped: secret does not open\",\"credential_id\":"
-                            + credential.id() + "}");
+                JsonNode secret = openSecret(credential);
+                if (secret == null) {
                     continue;
                 }
                 UpstreamRequest prepared;
                 try {
-                    prepared = channel.prepare(new PrepareContext(req.key(), req.stream(), target.upstreamModel(),
-                            req.providerPath(), request.query(), request.headers(), upstreamBody, secret, provider.settings()));
+                    prepared = channel.prepare(new PrepareContext(call.key(), req.stream(), target.upstreamModel(),
+                            call.providerPath(), call.query(), request.headers(), call.body(), secret, provider.settings()));
                 } catch (ChannelException e) {
                     System.err.println("{\"level\":\"warn\",\"msg\":\"credential skipped: " + e.getMessage()
                             + "\",\"credential_id\":" + credential.id() + "}");
@@ -141,7 +126,7 @@ public final class GatewayPipeline {
                 }
                 log.attempt(provider.name(), credential.id(), target.upstreamModel(), response.status(), elapsedMillis(started));
                 if (response.status() >= 200 && response.status() < 300) {
-                    return relaySuccess(req, response);
+                    return ResponseRelay.success(req, call, response);
                 }
                 UpstreamAnswer answer = UpstreamAnswer.buffer(response);
                 if (!retryable(response.status())) {
@@ -159,40 +144,20 @@ public final class GatewayPipeline {
         throw new GatewayError(503, anyCredential ? "upstream request failed" : "no available credentials");
     }
 
+    /** The credential's secret, or null (logged) when it does not open: that credential is skipped. */
+    private JsonNode openSecret(Credential credential) {
+        try {
+            return Json.parse(cipher.open(credential.sealedSecret(), credential.secretContext()).getBytes(StandardCharsets.UTF_8));
+        } catch (SecretSealingException | IOException e) {
+            System.err.println("{\"level\":\"warn\",\"msg\":\"credential skipped: secret does not open\",\"credential_id\":"
+                    + credential.id() + "}");
+            return null;
+        }
+    }
+
     /** 401/402/403 (dead or unauthorised credential), 429 and 5xx move on to the next candidate (spec/core.md §3.2). */
     private static boolean retryable(int status) {
         return status == 401 || status == 402 || status == 403 || status == 429 || status >= 500;
-    }
-
-    private HttpResponse relaySuccess(ClassifiedRequest req, UpstreamResponse response) throws GatewayError {
-        if (!req.stream()) {
-            return UpstreamAnswer.buffer(response).toResponse();
-        }
-        Headers headers = ResponseHeaders.fromUpstream(response.headers(), true);
-        if (!headers.contains("content-type")) {
-            headers.set("content-type", "text/event-stream");
-        }
-        byte[] errorFrame = StreamErrorFrames.forClient(req.kind(), req.geminiSse());
-        return HttpResponse.streaming(response.status(), headers, sink -> {
-            try (InputStream in = response.body()) {
-                byte[] buf = new byte[16 * 1024];
-                int n;
-                while (true) {
-                    try {
-                        n = in.read(buf);
-                    } catch (IOException upstreamFailure) {
-                        sink.write(errorFrame);
-                        sink.flush();
-                        return;
-                    }
-                    if (n < 0) {
-                        break;
-                    }
-                    sink.write(buf, 0, n);
-                    sink.flush(); // upstreams write one SSE event at a time: relay each as it arrives
-                }
-            }
-        });
     }
 
     private HttpResponse listModels(ClassifiedRequest req, ConfigSnapshot snapshot) throws GatewayError {

@@ -1,0 +1,113 @@
+package io.gproxy.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gproxy.http.Headers;
+import io.gproxy.http.HttpResponse;
+import io.gproxy.protocol.ClassifiedRequest;
+import io.gproxy.protocol.Json;
+import io.gproxy.protocol.OperationKind;
+import io.gproxy.transform.StreamTranscoder;
+import io.gproxy.transform.TransformException;
+import io.gproxy.transform.ir.IrResponse;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Turns a successful upstream answer into the client's response: relayed as it is (passthrough) or converted into
+ * the client's protocol (transcoding), buffered or streamed. Streams are written as they arrive, one flush per
+ * upstream chunk; a failure after the first byte ends the stream with one protocol-shaped error frame.
+ */
+final class ResponseRelay {
+    static final String LOSS_HEADER = "x-gproxy-conversion-loss";
+
+    private ResponseRelay() {}
+
+    static HttpResponse success(ClassifiedRequest req, UpstreamCall call, UpstreamResponse response) throws GatewayError {
+        Transcoding t = call.transcoding();
+        if (t == null) {
+            return req.stream() ? relayStream(req, response) : UpstreamAnswer.buffer(response).toResponse();
+        }
+        return req.stream() ? transcodeStream(t, response) : transcodeBody(t, response);
+    }
+
+    private static HttpResponse relayStream(ClassifiedRequest req, UpstreamResponse response) {
+        Headers headers = ResponseHeaders.fromUpstream(response.headers(), true);
+        if (!headers.contains("content-type")) {
+            headers.set("content-type", "text/event-stream");
+        }
+        byte[] errorFrame = StreamErrorFrames.forClient(req.kind(), req.geminiSse());
+        return HttpResponse.streaming(response.status(), headers, sink -> {
+            try (InputStream in = response.body()) {
+                byte[] buf = new byte[16 * 1024];
+                while (true) {
+                    int n;
+                    try {
+                        n = in.read(buf);
+                    } catch (IOException upstreamFailure) {
+                        sink.write(errorFrame);
+                        sink.flush();
+                        return;
+                    }
+                    if (n < 0) {
+                        return;
+                    }
+                    sink.write(buf, 0, n);
+                    sink.flush(); // upstreams write one SSE event at a time: relay each as it arrives
+                }
+            }
+        });
+    }
+
+    private static HttpResponse transcodeBody(Transcoding t, UpstreamResponse response) throws GatewayError {
+        UpstreamAnswer answer = UpstreamAnswer.buffer(response);
+        byte[] out;
+        try {
+            JsonNode upstreamBody = Json.parse(answer.body());
+            IrResponse ir = t.upstream().decodeResponse(upstreamBody, t.ctx());
+            out = Json.bytes(t.client().encodeResponse(ir, t.ctx()));
+        } catch (TransformException | IOException e) {
+            throw GatewayError.upstreamFailed();
+        }
+        Headers headers = ResponseHeaders.fromUpstream(answer.headers(), false);
+        headers.set("content-type", "application/json");
+        addLoss(headers, t);
+        return HttpResponse.buffered(answer.status(), headers, out);
+    }
+
+    private static HttpResponse transcodeStream(Transcoding t, UpstreamResponse response) {
+        boolean jsonArray = t.clientKind() == OperationKind.GEMINI_GENERATE_CONTENT && !t.geminiSse();
+        Headers headers = ResponseHeaders.fromUpstream(response.headers(), true);
+        headers.set("content-type", jsonArray ? "application/json" : "text/event-stream");
+        addLoss(headers, t); // request-side losses are known before the first byte
+        StreamTranscoder transcoder = new StreamTranscoder(t.upstream().newStreamDecoder(t.ctx()),
+                t.client().newStreamEncoder(t.ctx()));
+        return HttpResponse.streaming(response.status(), headers, sink -> {
+            ClientStreamWriter writer = new ClientStreamWriter(sink, jsonArray);
+            try (InputStream in = response.body()) {
+                byte[] buf = new byte[16 * 1024];
+                while (true) {
+                    int n;
+                    try {
+                        n = in.read(buf);
+                    } catch (IOException upstreamFailure) {
+                        writer.write(transcoder.onUpstreamFailure());
+                        break;
+                    }
+                    if (n < 0) {
+                        writer.write(transcoder.onEnd());
+                        break;
+                    }
+                    writer.write(transcoder.onChunk(buf, 0, n));
+                }
+            }
+            writer.close();
+        });
+    }
+
+    private static void addLoss(Headers headers, Transcoding t) {
+        if (!t.ctx().loss().isEmpty()) {
+            headers.set(LOSS_HEADER, t.ctx().loss().headerValue());
+        }
+    }
+}

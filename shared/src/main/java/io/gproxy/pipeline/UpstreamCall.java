@@ -1,0 +1,11 @@
+package io.gproxy.pipeline;
+
+import io.gproxy.http.QueryString;
+import io.gproxy.protocol.OperationKey;
+
+/**
+ * What one target is sent, independent of the credential: the upstream operation key, the provider-relative path
+ * and query in the upstream's dialect, and the body. {@code transcoding} is null for a same-protocol passthrough.
+ */
+record UpstreamCall(OperationKey key, String providerPath, QueryString query, byte[] body, Transcoding transcoding) {
+}

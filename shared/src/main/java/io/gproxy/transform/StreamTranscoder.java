@@ -1,0 +1,75 @@
+package io.gproxy.transform;
+
+import io.gproxy.protocol.sse.SseDecoder;
+import io.gproxy.protocol.sse.SseFrame;
+import io.gproxy.transform.ir.StreamEvent;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Converts one upstream SSE stream into the client's stream, chunk by chunk: bytes → frames (SSE decoder) → IR
+ * events (the upstream codec's stream decoder) → client frames (the client codec's stream encoder). Nothing is held
+ * back beyond an incomplete frame, so the first converted event leaves as soon as its upstream event arrived.
+ * Not thread-safe: one instance per stream.
+ */
+public final class StreamTranscoder {
+    private final SseDecoder frames = new SseDecoder();
+    private final StreamDecoder upstream;
+    private final StreamEncoder client;
+    private boolean failed;
+
+    public StreamTranscoder(StreamDecoder upstream, StreamEncoder client) {
+        this.upstream = upstream;
+        this.client = client;
+    }
+
+    /** Client frames produced by one upstream network chunk. */
+    public List<SseFrame> onChunk(byte[] chunk, int offset, int length) {
+        return convert(frames.feed(chunk, offset, length));
+    }
+
+    /** The upstream ended normally: whatever closes the client's stream. */
+    public List<SseFrame> onEnd() {
+        List<SseFrame> out = convert(frames.finish());
+        if (!failed) {
+            for (StreamEvent e : upstream.finish()) {
+                out.addAll(client.encode(e));
+            }
+        }
+        out.addAll(client.finish());
+        return out;
+    }
+
+    /** The upstream connection broke: the protocol-shaped error frame, then nothing more. */
+    public List<SseFrame> onUpstreamFailure() {
+        List<SseFrame> out = new ArrayList<>();
+        if (!failed) {
+            failed = true;
+            out.addAll(client.encode(new StreamEvent.Error("upstream_error", "upstream request failed")));
+        }
+        out.addAll(client.finish());
+        return out;
+    }
+
+    private List<SseFrame> convert(List<SseFrame> upstreamFrames) {
+        List<SseFrame> out = new ArrayList<>();
+        for (SseFrame f : upstreamFrames) {
+            if (failed) {
+                break;
+            }
+            try {
+                for (StreamEvent e : upstream.decode(f)) {
+                    out.addAll(client.encode(e));
+                    if (e instanceof StreamEvent.Error) {
+                        failed = true;
+                    }
+                }
+            } catch (TransformException undecodable) {
+                failed = true;
+                out.addAll(client.encode(new StreamEvent.Error("upstream_error", "upstream request failed")));
+            }
+        }
+        return out;
+    }
+}
