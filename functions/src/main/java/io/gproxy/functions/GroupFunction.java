@@ -3,6 +3,7 @@ package io.gproxy.functions;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gproxy.crypto.KmsEnvelopeCipher;
 import io.gproxy.http.BodySink;
 import io.gproxy.http.FunctionGroup;
 import io.gproxy.http.HttpResponse;
@@ -70,6 +71,10 @@ public abstract class GroupFunction implements RequestStreamHandler, Resource {
     @Override
     public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
         Priming.prime(handler);
+        // Priming opens no secret, but a data key in the snapshot would outlive any rotation: make sure.
+        if (LambdaGateway.get().cipher() instanceof KmsEnvelopeCipher kms) {
+            kms.clearCache();
+        }
     }
 
     @Override

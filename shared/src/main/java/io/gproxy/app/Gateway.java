@@ -3,6 +3,7 @@ package io.gproxy.app;
 import io.gproxy.admin.AdminHandler;
 import io.gproxy.channel.ChannelRegistry;
 import io.gproxy.config.ConfigCache;
+import io.gproxy.crypto.KmsEnvelopeCipher;
 import io.gproxy.crypto.MasterKeyCipher;
 import io.gproxy.crypto.SecretCipher;
 import io.gproxy.http.FunctionGroup;
@@ -17,6 +18,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kms.KmsClient;
 
 import java.io.PrintStream;
 import java.net.URI;
@@ -100,9 +102,15 @@ public final class Gateway {
         return config;
     }
 
+    /** KMS envelope encryption when a key is configured (AWS), else the master key (local mode). */
     private static SecretCipher cipherFromConfig(RuntimeConfig config) {
+        if (config.kmsKeyId() != null) {
+            KmsClient kms = KmsClient.builder().region(Region.of(config.region()))
+                    .httpClient(UrlConnectionHttpClient.create()).build();
+            return new KmsEnvelopeCipher(kms, config.kmsKeyId());
+        }
         if (config.masterKey() == null) {
-            throw new IllegalStateException("GPROXY_MASTER_KEY is not set and no cipher was configured");
+            throw new IllegalStateException("neither GPROXY_KMS_KEY_ID nor GPROXY_MASTER_KEY is set");
         }
         return MasterKeyCipher.fromBase64(config.masterKey());
     }

@@ -6,11 +6,12 @@ import java.util.Map;
 /**
  * Process configuration from {@code GPROXY_*} environment variables (documented in the README with these defaults).
  *
- * @param masterKey        base64 of 32 bytes; required unless a cipher is given to the builder
+ * @param masterKey        base64 of 32 bytes; seals secrets when no KMS key is configured (local mode)
+ * @param kmsKeyId         KMS key id, ARN or alias; when set, secrets are sealed with KMS envelope encryption
  * @param dynamoEndpoint   endpoint override (DynamoDB Local); null for the AWS default
  * @param adminPassword    when set, the bootstrap admin's password is reset to it on every start
  */
-public record RuntimeConfig(String tableName, String region, String dynamoEndpoint, String masterKey,
+public record RuntimeConfig(String tableName, String region, String dynamoEndpoint, String masterKey, String kmsKeyId,
                             long maxBodyBytes, int maxAttempts, Duration configRefresh,
                             Duration upstreamConnectTimeout, Duration upstreamTimeout,
                             String adminUser, String adminPassword) {
@@ -27,6 +28,7 @@ public record RuntimeConfig(String tableName, String region, String dynamoEndpoi
                 env.getOrDefault("AWS_REGION", env.getOrDefault("GPROXY_REGION", "us-east-1")),
                 blankToNull(env.get("GPROXY_DYNAMODB_ENDPOINT")),
                 blankToNull(env.get("GPROXY_MASTER_KEY")),
+                blankToNull(env.get("GPROXY_KMS_KEY_ID")),
                 longOf(env, "GPROXY_MAX_BODY_BYTES", 50L * 1024 * 1024),
                 (int) longOf(env, "GPROXY_MAX_ATTEMPTS", 6),
                 Duration.ofMillis(longOf(env, "GPROXY_CONFIG_REFRESH_MS", 5000)),
@@ -37,17 +39,17 @@ public record RuntimeConfig(String tableName, String region, String dynamoEndpoi
     }
 
     public RuntimeConfig withMaxBodyBytes(long bytes) {
-        return new RuntimeConfig(tableName, region, dynamoEndpoint, masterKey, bytes, maxAttempts, configRefresh,
+        return new RuntimeConfig(tableName, region, dynamoEndpoint, masterKey, kmsKeyId, bytes, maxAttempts, configRefresh,
                 upstreamConnectTimeout, upstreamTimeout, adminUser, adminPassword);
     }
 
     public RuntimeConfig withConfigRefresh(Duration refresh) {
-        return new RuntimeConfig(tableName, region, dynamoEndpoint, masterKey, maxBodyBytes, maxAttempts, refresh,
+        return new RuntimeConfig(tableName, region, dynamoEndpoint, masterKey, kmsKeyId, maxBodyBytes, maxAttempts, refresh,
                 upstreamConnectTimeout, upstreamTimeout, adminUser, adminPassword);
     }
 
     public RuntimeConfig withTable(String table) {
-        return new RuntimeConfig(table, region, dynamoEndpoint, masterKey, maxBodyBytes, maxAttempts, configRefresh,
+        return new RuntimeConfig(table, region, dynamoEndpoint, masterKey, kmsKeyId, maxBodyBytes, maxAttempts, configRefresh,
                 upstreamConnectTimeout, upstreamTimeout, adminUser, adminPassword);
     }
 
@@ -69,6 +71,7 @@ public record RuntimeConfig(String tableName, String region, String dynamoEndpoi
 
     @Override
     public String toString() {
-        return "RuntimeConfig[table=" + tableName + ", region=" + region + ", masterKey=" + (masterKey == null ? "unset" : "set") + "]";
+        return "RuntimeConfig[table=" + tableName + ", region=" + region + ", masterKey="
+                + (masterKey == null ? "unset" : "set") + ", kmsKeyId=" + kmsKeyId + "]";
     }
 }
