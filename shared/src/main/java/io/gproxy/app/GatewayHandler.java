@@ -78,6 +78,7 @@ public final class GatewayHandler implements RequestHandler {
             response = ErrorResponses.of(500, "internal error", null);
         }
         response = withRequestId(response, requestId);
+        line.handedOver();
         if (!response.isStreaming()) {
             line.finish(response.status(), log);
             return response;

@@ -112,23 +112,27 @@ public final class GatewayPipeline {
                     continue;
                 }
                 attempts++;
-                long started = System.nanoTime();
+                log.upstreamStarted();
                 UpstreamResponse response;
                 try {
                     response = upstream.send(prepared, req.stream());
                 } catch (IOException e) {
-                    log.attempt(provider.name(), credential.id(), target.upstreamModel(), 0, elapsedMillis(started));
+                    log.upstreamAnswered();
+                    log.attempt(provider.name(), credential.id(), target.upstreamModel(), 0);
                     lastError = GatewayError.upstreamFailed();
                     continue;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw GatewayError.upstreamFailed();
                 }
-                log.attempt(provider.name(), credential.id(), target.upstreamModel(), response.status(), elapsedMillis(started));
+                log.attempt(provider.name(), credential.id(), target.upstreamModel(), response.status());
                 if (response.status() >= 200 && response.status() < 300) {
-                    return ResponseRelay.success(req, call, response);
+                    HttpResponse relayed = ResponseRelay.success(req, call, response);
+                    log.upstreamAnswered(); // buffered answers were read to the end by now; streams at their headers
+                    return relayed;
                 }
                 UpstreamAnswer answer = UpstreamAnswer.buffer(response);
+                log.upstreamAnswered();
                 if (!retryable(response.status())) {
                     return answer.toResponse();
                 }
@@ -205,9 +209,5 @@ public final class GatewayPipeline {
             throw GatewayError.badRequest("request body must be a JSON object");
         }
         return (ObjectNode) node;
-    }
-
-    private static long elapsedMillis(long startNanos) {
-        return (System.nanoTime() - startNanos) / 1_000_000;
     }
 }

@@ -1,17 +1,30 @@
 package io.gproxy.pipeline;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.PrintStream;
 
 /**
- * One JSON line per request (DESIGN §8): ids, who, where, outcome and timings. Never bodies, keys or secrets:
- * only fields set through the typed setters below reach the line.
+ * One JSON line per request (DESIGN §8) that is also a CloudWatch Embedded Metric Format document, so CloudWatch
+ * turns the same line into metrics (requests, errors, latency, gateway overhead) by route and by provider without a
+ * second write. Never bodies, keys or secrets: only fields set through the typed setters below reach the line.
+ *
+ * <p>{@code upstream_ms} is the time spent waiting on upstreams: from sending to the headers for streams, to the
+ * last byte for buffered answers, summed over attempts. {@code overhead_ms} is the gateway's own time up to the
+ * moment the response was handed to the transport, i.e. that minus {@code upstream_ms}.
  */
 public final class RequestLog {
+    public static final String NAMESPACE = "gproxy";
+
     private final ObjectNode line = JsonNodeFactory.instance.objectNode();
     private final long startNanos = System.nanoTime();
+    private long upstreamNanos;
+    private long upstreamStartedAt;
+    private long handedOverAt;
+    private String route = "-";
+    private String provider = "-";
 
     public RequestLog(String requestId, String method, String path) {
         line.put("type", "request");
@@ -33,20 +46,32 @@ public final class RequestLog {
         return this;
     }
 
-    public RequestLog model(String requested, String route) {
+    public RequestLog model(String requested, String routeName) {
         line.put("model", requested);
-        if (route != null) {
-            line.put("route", route);
+        if (routeName != null) {
+            line.put("route", routeName);
+            route = routeName;
         }
         return this;
     }
 
-    public RequestLog attempt(String provider, long credentialId, String upstreamModel, int status, long upstreamMillis) {
-        line.put("provider", provider);
+    public void upstreamStarted() {
+        upstreamStartedAt = System.nanoTime();
+    }
+
+    public void upstreamAnswered() {
+        if (upstreamStartedAt != 0) {
+            upstreamNanos += System.nanoTime() - upstreamStartedAt;
+            upstreamStartedAt = 0;
+        }
+    }
+
+    public RequestLog attempt(String providerName, long credentialId, String upstreamModel, int status) {
+        line.put("provider", providerName);
+        provider = providerName;
         line.put("credential_id", credentialId);
         line.put("upstream_model", upstreamModel);
         line.put("upstream_status", status);
-        line.put("upstream_ms", upstreamMillis);
         line.put("attempts", line.path("attempts").asInt(0) + 1);
         return this;
     }
@@ -56,9 +81,52 @@ public final class RequestLog {
         return this;
     }
 
+    /** The response (or a stream's headers) went to the transport: the gateway's own work is done. */
+    public void handedOver() {
+        if (handedOverAt == 0) {
+            handedOverAt = System.nanoTime();
+        }
+    }
+
     public void finish(int status, PrintStream out) {
+        handedOver();
+        long now = System.nanoTime();
+        double latencyMs = (now - startNanos) / 1e6;
+        double upstreamMs = upstreamNanos / 1e6;
+        double overheadMs = Math.max(0, (handedOverAt - startNanos - upstreamNanos) / 1e6);
         line.put("status", status);
-        line.put("latency_ms", (System.nanoTime() - startNanos) / 1_000_000);
+        line.put("latency_ms", round(latencyMs));
+        line.put("upstream_ms", round(upstreamMs));
+        line.put("overhead_ms", round(overheadMs));
+        addMetrics(status, latencyMs, overheadMs);
         out.println(line.toString());
+    }
+
+    private void addMetrics(int status, double latencyMs, double overheadMs) {
+        line.put("Route", route);
+        line.put("Provider", provider);
+        line.put("Requests", 1);
+        line.put("Errors", status >= 500 ? 1 : 0);
+        line.put("ClientErrors", status >= 400 && status < 500 ? 1 : 0);
+        line.put("Latency", round(latencyMs));
+        line.put("Overhead", round(overheadMs));
+        ObjectNode aws = line.putObject("_aws");
+        aws.put("Timestamp", System.currentTimeMillis());
+        ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();
+        directive.put("Namespace", NAMESPACE);
+        ArrayNode dims = directive.putArray("Dimensions");
+        dims.addArray().add("Route");
+        dims.addArray().add("Provider");
+        dims.addArray();
+        ArrayNode metrics = directive.putArray("Metrics");
+        metrics.addObject().put("Name", "Requests").put("Unit", "Count");
+        metrics.addObject().put("Name", "Errors").put("Unit", "Count");
+        metrics.addObject().put("Name", "ClientErrors").put("Unit", "Count");
+        metrics.addObject().put("Name", "Latency").put("Unit", "Milliseconds");
+        metrics.addObject().put("Name", "Overhead").put("Unit", "Milliseconds");
+    }
+
+    private static double round(double ms) {
+        return Math.round(ms * 1000) / 1000.0;
     }
 }
