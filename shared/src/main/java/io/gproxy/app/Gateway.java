@@ -55,7 +55,7 @@ public final class Gateway {
         HttpClient http = b.httpClient != null ? b.httpClient : UpstreamClient.defaultHttpClient(config.upstreamConnectTimeout());
         CodecRegistry codecs = b.codecs != null ? b.codecs : CodecRegistry.of();
         this.pipeline = new GatewayPipeline(channels, codecs, cipher, new UpstreamClient(http, config.upstreamTimeout()),
-                config.maxAttempts());
+                config.maxAttempts(), config.streamKeepalive().toMillis());
         this.admin = new AdminHandler(VERSION);
         this.log = b.log != null ? b.log : System.out;
     }

@@ -9,11 +9,13 @@ import java.util.Map;
  * @param masterKey        base64 of 32 bytes; seals secrets when no KMS key is configured (local mode)
  * @param kmsKeyId         KMS key id, ARN or alias; when set, secrets are sealed with KMS envelope encryption
  * @param dynamoEndpoint   endpoint override (DynamoDB Local); null for the AWS default
+ * @param streamKeepalive  silence after which a stream gets a keepalive comment (CloudFront's origin read timeout
+ *                         is 30 s by default); 0 disables keepalives
  * @param adminPassword    when set, the bootstrap admin's password is reset to it on every start
  */
 public record RuntimeConfig(String tableName, String region, String dynamoEndpoint, String masterKey, String kmsKeyId,
                             long maxBodyBytes, int maxAttempts, Duration configRefresh,
-                            Duration upstreamConnectTimeout, Duration upstreamTimeout,
+                            Duration upstreamConnectTimeout, Duration upstreamTimeout, Duration streamKeepalive,
                             String adminUser, String adminPassword) {
 
     public static final String DEFAULT_TABLE = "gproxy";
@@ -34,23 +36,24 @@ public record RuntimeConfig(String tableName, String region, String dynamoEndpoi
                 Duration.ofMillis(longOf(env, "GPROXY_CONFIG_REFRESH_MS", 5000)),
                 Duration.ofMillis(longOf(env, "GPROXY_UPSTREAM_CONNECT_TIMEOUT_MS", 10_000)),
                 Duration.ofMillis(longOf(env, "GPROXY_UPSTREAM_TIMEOUT_MS", 600_000)),
+                Duration.ofMillis(longOf(env, "GPROXY_STREAM_KEEPALIVE_MS", 15_000)),
                 env.getOrDefault("GPROXY_ADMIN_USER", "admin"),
                 blankToNull(env.get("GPROXY_ADMIN_PASSWORD")));
     }
 
     public RuntimeConfig withMaxBodyBytes(long bytes) {
         return new RuntimeConfig(tableName, region, dynamoEndpoint, masterKey, kmsKeyId, bytes, maxAttempts, configRefresh,
-                upstreamConnectTimeout, upstreamTimeout, adminUser, adminPassword);
+                upstreamConnectTimeout, upstreamTimeout, streamKeepalive, adminUser, adminPassword);
     }
 
     public RuntimeConfig withConfigRefresh(Duration refresh) {
         return new RuntimeConfig(tableName, region, dynamoEndpoint, masterKey, kmsKeyId, maxBodyBytes, maxAttempts, refresh,
-                upstreamConnectTimeout, upstreamTimeout, adminUser, adminPassword);
+                upstreamConnectTimeout, upstreamTimeout, streamKeepalive, adminUser, adminPassword);
     }
 
     public RuntimeConfig withTable(String table) {
         return new RuntimeConfig(table, region, dynamoEndpoint, masterKey, kmsKeyId, maxBodyBytes, maxAttempts, configRefresh,
-                upstreamConnectTimeout, upstreamTimeout, adminUser, adminPassword);
+                upstreamConnectTimeout, upstreamTimeout, streamKeepalive, adminUser, adminPassword);
     }
 
     private static long longOf(Map<String, String> env, String name, long dflt) {

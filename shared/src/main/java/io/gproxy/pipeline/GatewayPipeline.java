@@ -42,14 +42,19 @@ public final class GatewayPipeline {
     private final UpstreamClient upstream;
     private final CallPlanner planner;
     private final int maxAttempts;
+    private final long keepaliveMillis;
 
+    /**
+     * @param keepaliveMillis silence after which a stream gets a keepalive (0: never)
+     */
     public GatewayPipeline(ChannelRegistry channels, CodecRegistry codecs, SecretCipher cipher, UpstreamClient upstream,
-                           int maxAttempts) {
+                           int maxAttempts, long keepaliveMillis) {
         this.channels = channels;
         this.planner = new CallPlanner(codecs);
         this.cipher = cipher;
         this.upstream = upstream;
         this.maxAttempts = maxAttempts;
+        this.keepaliveMillis = keepaliveMillis;
     }
 
     public HttpResponse handle(HttpRequest request, PathMatch match, ConfigSnapshot snapshot, RequestLog log)
@@ -127,7 +132,7 @@ public final class GatewayPipeline {
                 }
                 log.attempt(provider.name(), credential.id(), target.upstreamModel(), response.status());
                 if (response.status() >= 200 && response.status() < 300) {
-                    HttpResponse relayed = ResponseRelay.success(req, call, response);
+                    HttpResponse relayed = ResponseRelay.success(req, call, response, keepaliveMillis);
                     log.upstreamAnswered(); // buffered answers were read to the end by now; streams at their headers
                     return relayed;
                 }

@@ -23,22 +23,29 @@ final class ResponseRelay {
 
     private ResponseRelay() {}
 
-    static HttpResponse success(ClassifiedRequest req, UpstreamCall call, UpstreamResponse response) throws GatewayError {
+    /**
+     * @param keepaliveMillis how long a stream may stay silent before a keepalive is written; 0 disables them
+     */
+    static HttpResponse success(ClassifiedRequest req, UpstreamCall call, UpstreamResponse response, long keepaliveMillis)
+            throws GatewayError {
         Transcoding t = call.transcoding();
         if (t == null) {
-            return req.stream() ? relayStream(req, response) : UpstreamAnswer.buffer(response).toResponse();
+            return req.stream() ? relayStream(req, response, keepaliveMillis) : UpstreamAnswer.buffer(response).toResponse();
         }
-        return req.stream() ? transcodeStream(t, response) : transcodeBody(t, response);
+        return req.stream() ? transcodeStream(t, response, keepaliveMillis) : transcodeBody(t, response);
     }
 
-    private static HttpResponse relayStream(ClassifiedRequest req, UpstreamResponse response) {
+    private static HttpResponse relayStream(ClassifiedRequest req, UpstreamResponse response, long keepaliveMillis) {
         Headers headers = ResponseHeaders.fromUpstream(response.headers(), true);
         if (!headers.contains("content-type")) {
             headers.set("content-type", "text/event-stream");
         }
         byte[] errorFrame = StreamErrorFrames.forClient(req.kind(), req.geminiSse());
-        return HttpResponse.streaming(response.status(), headers, sink -> {
-            try (InputStream in = response.body()) {
+        // A passthrough Gemini JSON array may be cut anywhere, even inside a string: no keepalives there.
+        boolean sse = !(req.kind() == OperationKind.GEMINI_GENERATE_CONTENT && !req.geminiSse());
+        return HttpResponse.streaming(response.status(), headers, clientSink -> {
+            try (InputStream in = response.body();
+                 KeepaliveSink sink = keepalive(clientSink, sse && keepaliveMillis > 0, KeepaliveSink.SSE_COMMENT, keepaliveMillis, true)) {
                 byte[] buf = new byte[16 * 1024];
                 while (true) {
                     int n;
@@ -75,16 +82,18 @@ final class ResponseRelay {
         return HttpResponse.buffered(answer.status(), headers, out);
     }
 
-    private static HttpResponse transcodeStream(Transcoding t, UpstreamResponse response) {
+    private static HttpResponse transcodeStream(Transcoding t, UpstreamResponse response, long keepaliveMillis) {
         boolean jsonArray = t.clientKind() == OperationKind.GEMINI_GENERATE_CONTENT && !t.geminiSse();
         Headers headers = ResponseHeaders.fromUpstream(response.headers(), true);
         headers.set("content-type", jsonArray ? "application/json" : "text/event-stream");
         addLoss(headers, t); // request-side losses are known before the first byte
         StreamTranscoder transcoder = new StreamTranscoder(t.upstream().newStreamDecoder(t.ctx()),
                 t.client().newStreamEncoder(t.ctx()));
-        return HttpResponse.streaming(response.status(), headers, sink -> {
-            ClientStreamWriter writer = new ClientStreamWriter(sink, jsonArray);
-            try (InputStream in = response.body()) {
+        return HttpResponse.streaming(response.status(), headers, clientSink -> {
+            try (InputStream in = response.body();
+                 KeepaliveSink sink = keepalive(clientSink, keepaliveMillis > 0,
+                         jsonArray ? KeepaliveSink.JSON_WHITESPACE : KeepaliveSink.SSE_COMMENT, keepaliveMillis, false)) {
+                ClientStreamWriter writer = new ClientStreamWriter(sink, jsonArray);
                 byte[] buf = new byte[16 * 1024];
                 while (true) {
                     int n;
@@ -100,9 +109,13 @@ final class ResponseRelay {
                     }
                     writer.write(transcoder.onChunk(buf, 0, n));
                 }
+                writer.close();
             }
-            writer.close();
         });
+    }
+
+    private static KeepaliveSink keepalive(io.gproxy.http.BodySink sink, boolean enabled, byte[] bytes, long millis, boolean rawSse) {
+        return new KeepaliveSink(sink, bytes, enabled ? millis : 0, rawSse);
     }
 
     private static void addLoss(Headers headers, Transcoding t) {

@@ -41,9 +41,16 @@ public final class GatewayFixture implements AutoCloseable {
     public final MockGemini gemini = new MockGemini();
     public final Path dataDir;
     private final ByteArrayOutputStream console = new ByteArrayOutputStream();
+    private final Map<String, String> extraEnv;
     private LocalServer server;
 
     public GatewayFixture() throws Exception {
+        this(Map.of());
+    }
+
+    /** With extra {@code GPROXY_*} settings on top of the fixture's own. */
+    public GatewayFixture(Map<String, String> extraEnv) throws Exception {
+        this.extraEnv = Map.copyOf(extraEnv);
         openAi.expectApiKey(OPENAI_UPSTREAM_KEY);
         anthropic.expectApiKey(ANTHROPIC_UPSTREAM_KEY);
         gemini.expectApiKey(GEMINI_UPSTREAM_KEY);
@@ -92,10 +99,11 @@ public final class GatewayFixture implements AutoCloseable {
         mocks().forEach(MockUpstream::clear);
     }
 
-    private static Map<String, String> env() {
+    private Map<String, String> env() {
         Map<String, String> env = new HashMap<>();
         env.put("GPROXY_MASTER_KEY", MASTER_KEY);
         env.put("GPROXY_MAX_BODY_BYTES", Long.toString(MAX_BODY_BYTES));
+        env.putAll(extraEnv);
         return env;
     }
 
