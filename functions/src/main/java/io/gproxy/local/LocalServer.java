@@ -1,6 +1,5 @@
 package io.gproxy.local;
 
-import com.sun.net.httpserver.HttpServer;
 import io.gproxy.app.Bootstrap;
 import io.gproxy.app.Gateway;
 import io.gproxy.app.ImportReport;
@@ -9,12 +8,9 @@ import io.gproxy.store.dynamodb.DynamoTable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * {@code gproxy local} (DESIGN §7): embedded DynamoDB Local, the table, the master-key cipher, optional import,
@@ -24,17 +20,15 @@ import java.util.concurrent.Executors;
 public final class LocalServer implements AutoCloseable {
     private final EmbeddedDynamo dynamo;
     private final DynamoDbClient ddb;
-    private final HttpServer http;
-    private final ExecutorService executor;
+    private final LocalHttpServer http;
     private final Gateway gateway;
     private final Bootstrap.Result bootstrap;
 
-    private LocalServer(EmbeddedDynamo dynamo, DynamoDbClient ddb, HttpServer http, ExecutorService executor,
-                        Gateway gateway, Bootstrap.Result bootstrap) {
+    private LocalServer(EmbeddedDynamo dynamo, DynamoDbClient ddb, LocalHttpServer http, Gateway gateway,
+                        Bootstrap.Result bootstrap) {
         this.dynamo = dynamo;
         this.ddb = ddb;
         this.http = http;
-        this.executor = executor;
         this.gateway = gateway;
         this.bootstrap = bootstrap;
     }
@@ -49,8 +43,7 @@ public final class LocalServer implements AutoCloseable {
         effective.put("GPROXY_DYNAMODB_ENDPOINT", dynamo.endpoint());
         RuntimeConfig config = RuntimeConfig.fromEnv(effective);
         DynamoDbClient ddb = Gateway.dynamoFromConfig(config);
-        HttpServer http = null;
-        ExecutorService executor = null;
+        LocalHttpServer http = null;
         try {
             DynamoTable.ensure(ddb, config.tableName());
             Gateway gateway = Gateway.builder().config(config).dynamoDb(ddb).log(out).build();
@@ -63,12 +56,8 @@ public final class LocalServer implements AutoCloseable {
             Bootstrap.Result boot = gateway.bootstrap().run();
             gateway.configCache().reload();
 
-            executor = Executors.newVirtualThreadPerTaskExecutor();
-            http = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 256);
-            http.createContext("/", new ExchangeAdapter(gateway.handlerForAllGroups()));
-            http.setExecutor(executor);
-            http.start();
-            LocalServer server = new LocalServer(dynamo, ddb, http, executor, gateway, boot);
+            http = LocalHttpServer.start(gateway.handlerForAllGroups(), options.host(), options.port());
+            LocalServer server = new LocalServer(dynamo, ddb, http, gateway, boot);
             if (boot.firstStart()) {
                 out.println("first start: admin user '" + boot.adminName() + "'"
                         + (boot.password() != null ? " password: " + boot.password() : " (password from GPROXY_ADMIN_PASSWORD)"));
@@ -80,10 +69,7 @@ public final class LocalServer implements AutoCloseable {
             return server;
         } catch (Exception | Error e) {
             if (http != null) {
-                http.stop(0);
-            }
-            if (executor != null) {
-                executor.shutdownNow();
+                http.close();
             }
             ddb.close();
             dynamo.close();
@@ -92,11 +78,16 @@ public final class LocalServer implements AutoCloseable {
     }
 
     public int port() {
-        return http.getAddress().getPort();
+        return http.port();
     }
 
     public String baseUrl() {
-        return "http://" + http.getAddress().getHostString() + ":" + port();
+        return http.baseUrl();
+    }
+
+    /** The embedded DynamoDB Local's endpoint. */
+    public String dynamoEndpoint() {
+        return dynamo.endpoint();
     }
 
     public Gateway gateway() {
@@ -110,8 +101,7 @@ public final class LocalServer implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        http.stop(0);
-        executor.shutdownNow();
+        http.close();
         ddb.close();
         dynamo.close();
     }
