@@ -3,6 +3,7 @@ package io.gproxy.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gproxy.http.Headers;
 import io.gproxy.http.HttpResponse;
+import io.gproxy.http.StreamFailure;
 import io.gproxy.protocol.ClassifiedRequest;
 import io.gproxy.protocol.Json;
 import io.gproxy.protocol.OperationKind;
@@ -54,7 +55,7 @@ final class ResponseRelay {
                     } catch (IOException upstreamFailure) {
                         sink.write(errorFrame);
                         sink.flush();
-                        return;
+                        throw new StreamFailure("upstream failed mid-stream");
                     }
                     if (n < 0) {
                         return;
@@ -101,7 +102,8 @@ final class ResponseRelay {
                         n = in.read(buf);
                     } catch (IOException upstreamFailure) {
                         writer.write(transcoder.onUpstreamFailure());
-                        break;
+                        writer.close();
+                        throw new StreamFailure("upstream failed mid-stream");
                     }
                     if (n < 0) {
                         writer.write(transcoder.onEnd());

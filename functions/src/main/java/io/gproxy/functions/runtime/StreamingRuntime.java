@@ -5,6 +5,7 @@ import io.gproxy.functions.SnapStartHooks;
 import io.gproxy.http.HttpRequest;
 import io.gproxy.http.HttpResponse;
 import io.gproxy.http.RequestHandler;
+import io.gproxy.http.StreamFailure;
 import io.gproxy.protocol.Json;
 
 import java.io.IOException;
@@ -95,7 +96,8 @@ public final class StreamingRuntime {
                 out.finish();
             } catch (Throwable t) {
                 if (!out.finished()) {
-                    out.finishWithError("Runtime.StreamError", t);
+                    // the client already got a protocol-shaped error frame; the trailers tell Lambda as well
+                    out.finishWithError(t instanceof StreamFailure ? "Upstream.StreamError" : "Runtime.StreamError", t);
                 }
             }
         } catch (IOException runtimeApiGone) {
