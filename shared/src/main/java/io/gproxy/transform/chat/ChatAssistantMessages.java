@@ -73,9 +73,12 @@ final class ChatAssistantMessages {
 
     /**
      * Writes the content fields onto {@code message}. Text blocks are concatenated without a separator: a
-     * split in one answer (Claude splits text around citations) must not grow a line break.
+     * split in one answer (Claude splits text around citations) must not grow a line break. Without text,
+     * {@code content} is null where the API itself writes null (a response with a refusal or tool calls, a
+     * request message with tool calls) and empty otherwise, since requests only allow null beside tool calls.
      */
-    static void encode(List<Content> content, ObjectNode message, TransformContext ctx, String where) {
+    static void encode(List<Content> content, ObjectNode message, TransformContext ctx, String where,
+                       boolean response) {
         StringBuilder text = new StringBuilder();
         StringBuilder refusal = new StringBuilder();
         List<Content.Reasoning> reasoning = new ArrayList<>();
@@ -91,7 +94,7 @@ final class ChatAssistantMessages {
         }
         if (!text.isEmpty()) {
             message.put("content", text.toString());
-        } else if (!toolCalls.isEmpty() || !refusal.isEmpty()) {
+        } else if (!toolCalls.isEmpty() || (response && !refusal.isEmpty())) {
             message.putNull("content");
         } else {
             message.put("content", "");

@@ -55,7 +55,7 @@ final class ChatRequestEncoder {
                         }
                     }
                     ObjectNode msg = messages.addObject().put("role", "assistant");
-                    ChatAssistantMessages.encode(own, msg, ctx, "assistant");
+                    ChatAssistantMessages.encode(own, msg, ctx, "assistant", false);
                 }
             }
         }

@@ -20,7 +20,7 @@ final class ChatResponseEncoder {
         ObjectNode choice = out.putArray("choices").addObject();
         choice.put("index", 0);
         ObjectNode message = choice.putObject("message").put("role", "assistant");
-        ChatAssistantMessages.encode(ir.content(), message, ctx, "response");
+        ChatAssistantMessages.encode(ir.content(), message, ctx, "response", true);
         if (!message.has("refusal")) {
             message.putNull("refusal"); // the official API always sends the field
         }

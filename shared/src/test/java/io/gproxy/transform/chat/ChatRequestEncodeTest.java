@@ -204,7 +204,7 @@ class ChatRequestEncodeTest {
         assertJson("{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"call_lookup\",\"type\":\"function\","
                 + "\"function\":{\"name\":\"lookup\",\"arguments\":\"{\\\"q\\\":\\\"391\\\"}\"}}]}", messages.get(5));
         assertJson("{\"role\":\"tool\",\"tool_call_id\":\"call_lookup\",\"content\":\"prime factors: 17, 23\"}", messages.get(6));
-        assertJson("{\"role\":\"assistant\",\"content\":null,\"refusal\":\"I can't help with that.\"}", messages.get(8));
+        assertJson("{\"role\":\"assistant\",\"content\":\"\",\"refusal\":\"I can't help with that.\"}", messages.get(8));
         assertJson("{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"call_c1\",\"type\":\"custom\","
                 + "\"custom\":{\"name\":\"code_exec\",\"input\":\"print(17*23)\"}}]}", messages.get(9));
         assertEquals(2048, encoded.get("max_completion_tokens").intValue());
