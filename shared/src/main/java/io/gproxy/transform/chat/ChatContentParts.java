@@ -9,6 +9,7 @@ import io.gproxy.transform.ir.Content;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Message {@code content}: a string or an array of typed parts ({@code text}, {@code image_url},
@@ -39,10 +40,10 @@ final class ChatContentParts {
                 case "text" -> addText(out, ChatNodes.text(part, "text"));
                 case "image_url" -> out.add(image(part.get("image_url"), where));
                 case "input_audio" -> {
-                    JsonNode audio = part.get("input_audio");
+                    JsonNode audio = requireObject(part, "input_audio", where);
                     out.add(new Content.Audio(ChatNodes.text(audio, "format"), ChatNodes.text(audio, "data")));
                 }
-                case "file" -> out.add(file(part.get("file")));
+                case "file" -> out.add(file(requireObject(part, "file", where)));
                 default -> ctx.loss().drop(where + ".content[]." + type);
             }
         }
@@ -134,6 +135,14 @@ final class ChatContentParts {
         return parts;
     }
 
+    private static JsonNode requireObject(JsonNode part, String field, String where) throws TransformException {
+        JsonNode n = part.get(field);
+        if (n == null || !n.isObject()) {
+            throw new TransformException(where + ".content[]." + field + " must be an object");
+        }
+        return n;
+    }
+
     private static void addText(List<Content> out, String text) {
         if (text != null && !text.isEmpty()) {
             out.add(new Content.Text(text));
@@ -215,7 +224,7 @@ final class ChatContentParts {
                 return null;
             }
             String meta = url.substring(5, comma);
-            if (!meta.toLowerCase(java.util.Locale.ROOT).endsWith(";base64")) {
+            if (!meta.toLowerCase(Locale.ROOT).endsWith(";base64")) {
                 return null;
             }
             String mediaType = meta.substring(0, meta.length() - ";base64".length());

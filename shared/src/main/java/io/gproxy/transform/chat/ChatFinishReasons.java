@@ -19,7 +19,8 @@ final class ChatFinishReasons {
             case "length" -> FinishReason.LENGTH;
             case "tool_calls", "function_call" -> FinishReason.TOOL_CALLS;
             case "content_filter" -> FinishReason.CONTENT_FILTER;
-            case "error" -> FinishReason.ERROR; // OpenRouter's mid-stream failure reason
+            // OpenRouter's mid-stream failure; DeepSeek's generation cut for lack of capacity
+            case "error", "insufficient_system_resource" -> FinishReason.ERROR;
             default -> FinishReason.STOP;
         };
         return mapped == FinishReason.STOP && hasToolCalls ? FinishReason.TOOL_CALLS : mapped;

@@ -265,7 +265,10 @@ final class ChatStreamDecoder implements StreamDecoder {
             // no index (some compatible servers): a fragment without id continues the open call
             key = openTool != null && id == null ? openTool.key() : tools.size();
         }
-        toolFragment(key, id, ChatNodes.text(fn, "name"), ChatNodes.text(fn, custom ? "input" : "arguments"), out);
+        JsonNode args = fn == null ? null : fn.get(custom ? "input" : "arguments");
+        // loose servers stream the arguments object itself
+        String argsText = args == null || args.isNull() ? null : args.isTextual() ? args.asText() : ChatNodes.serialize(args);
+        toolFragment(key, id, ChatNodes.text(fn, "name"), argsText, out);
     }
 
     /**

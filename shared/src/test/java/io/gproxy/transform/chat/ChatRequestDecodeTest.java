@@ -134,6 +134,12 @@ class ChatRequestDecodeTest {
                 () -> CODEC.decodeRequest(json("{\"messages\":[],\"max_tokens\":\"many\"}"), ctx()));
         assertThrows(TransformException.class,
                 () -> CODEC.decodeRequest(json("{\"messages\":[{\"role\":\"tool\",\"content\":\"x\"}]}"), ctx()));
+        assertThrows(TransformException.class, () -> CODEC.decodeRequest(json(
+                "{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"file\",\"file\":\"file-1\"}]}]}"), ctx()));
+        assertThrows(TransformException.class, () -> CODEC.decodeRequest(json(
+                "{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_audio\"}]}]}"), ctx()));
+        assertThrows(TransformException.class, () -> CODEC.decodeRequest(json(
+                "{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{}}]}]}"), ctx()));
     }
 
     @Test

@@ -242,6 +242,18 @@ class ChatStreamDecodeTest {
     }
 
     @Test
+    void looseToolArgumentObjectsAndCapacityCutFinish() throws Exception {
+        assertEquals(List.of(
+                new Start("c", "m", Usage.EMPTY),
+                new BlockStart(0, BlockType.TOOL_CALL, "call_0", "f"), new ToolArgumentsDelta(0, "{\"a\":1}"), new BlockStop(0),
+                new Finish(FinishReason.ERROR), new End()),
+                decode(ctx(),
+                        delta("{\"tool_calls\":[{\"index\":0,\"function\":{\"name\":\"f\",\"arguments\":{\"a\":1}}}]}"),
+                        chunk("[{\"index\":0,\"delta\":{},\"finish_reason\":\"insufficient_system_resource\"}]"),
+                        "[DONE]"));
+    }
+
+    @Test
     void doneBeforeAnyChunkIsIncomplete() throws Exception {
         List<StreamEvent> events = decode(ctx(), "[DONE]");
         assertEquals(1, events.size());
