@@ -1,0 +1,143 @@
+package io.gproxy.functions.runtime;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.gproxy.app.Gateway;
+import io.gproxy.crypto.MasterKeyCipher;
+import io.gproxy.http.FunctionGroup;
+import io.gproxy.store.memory.MemoryConfigStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The streaming runtime with the real gateway pipeline behind it and a loopback upstream that streams Chat chunks:
+ * each upstream event reaches the Runtime API as its own chunk while the upstream is still producing, and an
+ * upstream that breaks mid-stream yields the protocol error frame for the client plus the error trailers.
+ */
+class StreamingRuntimeGatewayTest {
+    private static final String KEY = "sk-runtime-test-key-000000000000000000000000";
+
+    private FakeRuntimeApi api;
+    private HttpServer upstream;
+    private final CountDownLatch releaseRest = new CountDownLatch(1);
+    private volatile boolean breakMidStream;
+    private Thread loop;
+
+    @BeforeEach
+    void start() throws Exception {
+        api = new FakeRuntimeApi();
+        upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+        upstream.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        upstream.createContext("/", this::chatStream);
+        upstream.start();
+
+        MasterKeyCipher cipher = MasterKeyCipher.fromBase64(MasterKeyCipher.generateKeyBase64());
+        Gateway gateway = Gateway.builder().store(new MemoryConfigStore()).cipher(cipher)
+                .log(new PrintStream(new ByteArrayOutputStream())).build();
+        gateway.importer().importBundle(("""
+                {"orgs":[{"id":1,"name":"o"}],"users":[{"id":1,"name":"u","org_id":1}],
+                 "user_keys":[{"id":1,"user_id":1,"api_key":"%s"}],
+                 "providers":[{"id":1,"name":"openai","channel":"openai","settings_json":{"base_url":"http://127.0.0.1:%d"}}],
+                 "credentials":[{"id":1,"provider_id":1,"secret_json":{"api_key":"sk-upstream"}}]}
+                """.formatted(KEY, upstream.getAddress().getPort())).getBytes(StandardCharsets.UTF_8));
+        StreamingRuntime runtime = new StreamingRuntime(new RuntimeApiClient(api.hostPort()),
+                gateway.handler(EnumSet.of(FunctionGroup.GENERATE_CONTENT)));
+        loop = Thread.ofPlatform().daemon().start(runtime::loop);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        releaseRest.countDown();
+        api.close();
+        upstream.stop(0);
+        loop.interrupt();
+    }
+
+    @Test
+    void eventsReachTheRuntimeApiOneByOneWhileTheUpstreamStreams() throws Exception {
+        api.enqueue(event());
+        FakeRuntimeApi.Chunk prelude = api.awaitChunk(10, SECONDS);
+        assertNotNull(prelude);
+        assertTrue(prelude.text().startsWith("{\"statusCode\":200"), prelude.text());
+        FakeRuntimeApi.Chunk first = api.awaitChunk(10, SECONDS);
+        assertTrue(first.text().contains("\"content\":\"Hel\""), first.text());
+        assertNull(api.awaitChunk(300, TimeUnit.MILLISECONDS), "the rest is still held by the upstream");
+        releaseRest.countDown();
+
+        FakeRuntimeApi.Call response = api.awaitInvocationResult(10, SECONDS);
+        String body = new String(response.body(), StandardCharsets.UTF_8);
+        assertTrue(body.contains("\"content\":\"lo\"") && body.endsWith("data: [DONE]\n\n"), body);
+        assertTrue(response.trailers().isEmpty());
+    }
+
+    @Test
+    void anUpstreamBreakingMidStreamGivesTheErrorFrameAndTrailers() throws Exception {
+        breakMidStream = true;
+        releaseRest.countDown();
+        api.enqueue(event());
+        FakeRuntimeApi.Call response = api.awaitInvocationResult(10, SECONDS);
+        String body = new String(response.body(), StandardCharsets.UTF_8);
+        assertTrue(body.contains("\"content\":\"Hel\""), body);
+        assertTrue(body.endsWith("data: {\"error\":{\"type\":\"upstream_error\",\"message\":\"upstream request failed\"}}\n\ndata: [DONE]\n\n"),
+                "one Chat-shaped error frame closes the client's stream: " + body);
+        assertEquals("Upstream.StreamError", response.trailers().get("lambda-runtime-function-error-type"));
+        assertTrue(new String(Base64.getDecoder().decode(response.trailers().get("lambda-runtime-function-error-body")),
+                StandardCharsets.UTF_8).contains("Upstream.StreamError"));
+    }
+
+    private String event() {
+        String body = Base64.getEncoder().encodeToString(
+                "{\"model\":\"openai/gpt-4o-mini\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"
+                        .getBytes(StandardCharsets.UTF_8));
+        return """
+                {"version":"2.0","rawPath":"/v1/chat/completions","rawQueryString":"",
+                 "headers":{"authorization":"Bearer %s","content-type":"application/json"},
+                 "requestContext":{"http":{"method":"POST","path":"/v1/chat/completions","sourceIp":"127.0.0.1"}},
+                 "body":"%s","isBase64Encoded":true}""".formatted(KEY, body);
+    }
+
+    /** A Chat upstream: one event, then (held until released) the rest, or a connection cut mid-stream. */
+    private void chatStream(HttpExchange x) throws IOException {
+        x.getRequestBody().readAllBytes();
+        x.getResponseHeaders().add("content-type", "text/event-stream");
+        x.sendResponseHeaders(200, 0);
+        OutputStream out = x.getResponseBody();
+        write(out, "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Hel\"},\"finish_reason\":null}]}");
+        try {
+            releaseRest.await(10, SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (breakMidStream) {
+            x.getHttpContext().getServer().stop(0); // drop the connection without finishing the chunked body
+            return;
+        }
+        write(out, "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"lo\"},\"finish_reason\":\"stop\"}]}");
+        out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+        out.close();
+    }
+
+    private static void write(OutputStream out, String json) throws IOException {
+        out.write(("data: " + json + "\n\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+}
