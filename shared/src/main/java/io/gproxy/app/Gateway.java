@@ -53,7 +53,7 @@ public final class Gateway {
         Clock clock = b.clock != null ? b.clock : Clock.systemUTC();
         this.cache = new ConfigCache(store, config.configRefresh(), clock);
         HttpClient http = b.httpClient != null ? b.httpClient : UpstreamClient.defaultHttpClient(config.upstreamConnectTimeout());
-        CodecRegistry codecs = b.codecs != null ? b.codecs : CodecRegistry.of();
+        CodecRegistry codecs = b.codecs != null ? b.codecs : CodecRegistry.builtIn();
         this.pipeline = new GatewayPipeline(channels, codecs, cipher, new UpstreamClient(http, config.upstreamTimeout()),
                 config.maxAttempts(), config.streamKeepalive().toMillis());
         this.admin = new AdminHandler(VERSION);

@@ -14,6 +14,11 @@ public final class CodecRegistry {
         this.codecs = codecs;
     }
 
+    /** Every protocol codec this build has. */
+    public static CodecRegistry builtIn() {
+        return of(new io.gproxy.transform.chat.ChatCodec());
+    }
+
     public static CodecRegistry of(ProtocolCodec... codecs) {
         Map<OperationKind, ProtocolCodec> map = new EnumMap<>(OperationKind.class);
         for (ProtocolCodec c : codecs) {
