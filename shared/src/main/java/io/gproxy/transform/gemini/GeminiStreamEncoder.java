@@ -21,8 +21,8 @@ import java.util.Map;
  * IR events to {@code streamGenerateContent?alt=sse} frames: one complete GenerateContentResponse per frame (the
  * Gemini SDKs fail on partial chunks), no terminator. Text and reasoning deltas are sent as they come; a tool call
  * is buffered until its block stops and sent as one functionCall part (Gemini never streams arguments). The last
- * chunk carries the finish reason and the merged usage; it is sent at {@link StreamEvent.End} because usage may
- * still arrive after {@link StreamEvent.Finish}.
+ * chunk carries the finish reason and the final merged usage; it is sent at {@link StreamEvent.End} because usage
+ * may still arrive after {@link StreamEvent.Finish}. Earlier chunks repeat the usage known so far, as Gemini does.
  *
  * <p>Signatures: a signature in a reasoning block that had text rides on an empty {@code thought:true} part; a
  * signature-only reasoning block's signature goes on the next part sent (the function call it belongs to), or on
@@ -202,6 +202,11 @@ final class GeminiStreamEncoder implements StreamEncoder {
         content.put("role", "model");
         content.putArray("parts").add(part);
         candidate.put("index", 0);
+        // like Gemini, every chunk repeats the usage known so far (the prompt count from the start)
+        ObjectNode meta = GeminiMappings.usageToGemini(usage);
+        if (meta != null) {
+            body.set("usageMetadata", meta);
+        }
         return frame(body);
     }
 
