@@ -337,7 +337,7 @@ final class GeminiRequestEncoder {
 
     /**
      * surface.md §4.8. Gemini takes a budget or a level, not both: a budget (or DISABLED, budget 0) wins over the
-     * effort. ADAPTIVE without anything else is the dynamic budget -1.
+     * effort. ADAPTIVE without a budget or level is the dynamic budget -1 (or just includeThoughts:true).
      */
     private ObjectNode thinkingConfig(Reasoning reasoning) {
         if (reasoning == null) {
@@ -367,8 +367,8 @@ final class GeminiRequestEncoder {
             }
         } else if (reasoning.effort() != null) {
             tc.put("thinkingLevel", level(reasoning.effort()));
-        } else if (mode == Reasoning.Mode.ADAPTIVE && include == null) {
-            tc.put("thinkingBudget", -1);
+        } else if (mode == Reasoning.Mode.ADAPTIVE && !Boolean.TRUE.equals(include)) {
+            tc.put("thinkingBudget", -1); // dynamic; {includeThoughts:true} alone already decodes as adaptive
         }
         return tc.isEmpty() ? null : tc;
     }
