@@ -62,6 +62,7 @@ final class GeminiStreamDecoder implements StreamDecoder {
         JsonNode error = chunk.get("error");
         if (error != null && error.isObject()) {
             failed = true;
+            startIfNeeded(out);
             String status = GeminiMappings.textOrNull(error, "status");
             String message = GeminiMappings.textOrNull(error, "message");
             out.add(new StreamEvent.Error(status == null ? "upstream_error" : status.toLowerCase(Locale.ROOT),
@@ -195,6 +196,14 @@ final class GeminiStreamDecoder implements StreamDecoder {
         out.add(new StreamEvent.Finish(reason));
     }
 
+    /** The event order promises Start first even when the upstream failed before its first chunk. */
+    private void startIfNeeded(List<StreamEvent> out) {
+        if (!started) {
+            started = true;
+            out.add(new StreamEvent.Start(null, null, Usage.EMPTY));
+        }
+    }
+
     @Override
     public List<StreamEvent> finish() {
         if (failed) {
@@ -203,7 +212,10 @@ final class GeminiStreamDecoder implements StreamDecoder {
         if (finished) {
             return List.of(new StreamEvent.End());
         }
-        return List.of(new StreamEvent.Error("incomplete_stream",
-                "the Gemini stream ended before a finishReason"));
+        failed = true;
+        List<StreamEvent> out = new ArrayList<>();
+        startIfNeeded(out);
+        out.add(new StreamEvent.Error("incomplete_stream", "the Gemini stream ended before a finishReason"));
+        return out;
     }
 }

@@ -114,8 +114,15 @@ class GeminiStreamDecoderTest {
         assertEquals(new TextDelta(0, " finishes"), events.get(3));
         assertEquals(5, events.size());
         assertEquals("incomplete_stream", ((StreamEvent.Error) events.get(4)).type());
-        assertEquals(List.of(new StreamEvent.Error("incomplete_stream", "the Gemini stream ended before a finishReason")),
-                codec.newStreamDecoder(ctx()).finish());
+        StreamDecoder empty = codec.newStreamDecoder(ctx());
+        assertEquals(List.of(new Start(null, null, Usage.EMPTY),
+                new StreamEvent.Error("incomplete_stream", "the Gemini stream ended before a finishReason")), empty.finish());
+        assertEquals(List.of(), empty.finish());
+        StreamDecoder failedFirst = codec.newStreamDecoder(ctx());
+        assertEquals(List.of(new Start(null, null, Usage.EMPTY), new StreamEvent.Error("resource_exhausted", "quota")),
+                failedFirst.decode(SseFrame.data("{\"error\":{\"code\":429,\"message\":\"quota\",\"status\":\"RESOURCE_EXHAUSTED\"}}")));
+        assertEquals(List.of(), failedFirst.decode(SseFrame.data("{\"candidates\":[]}")));
+        assertEquals(List.of(), failedFirst.finish());
     }
 
     @Test
