@@ -26,8 +26,9 @@ import java.util.Set;
  * flag (both live in the URL): the IR model stays null and stream false for the pipeline to set.
  */
 final class GeminiRequestDecoder {
+    /** {@code model} may repeat the URL's model resource name; the pipeline takes the model from the path. */
     private static final Set<String> TOP_LEVEL =
-            Set.of("contents", "systemInstruction", "tools", "toolConfig", "generationConfig");
+            Set.of("contents", "systemInstruction", "tools", "toolConfig", "generationConfig", "model");
     private static final Set<String> GENERATION = Set.of("maxOutputTokens", "temperature", "topP", "topK",
             "stopSequences", "seed", "candidateCount", "presencePenalty", "frequencyPenalty", "responseMimeType",
             "responseJsonSchema", "responseSchema", "thinkingConfig");
