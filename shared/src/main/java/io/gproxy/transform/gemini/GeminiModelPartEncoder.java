@@ -1,0 +1,120 @@
+package io.gproxy.transform.gemini;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gproxy.transform.ir.Content;
+import io.gproxy.transform.ir.LossReport;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * IR assistant content as the parts of a {@code model} turn: reasoning text as {@code thought:true} parts, and a
+ * signature-only reasoning block's signature on the part that follows it (the inverse of {@link GeminiModelParts}).
+ * A signature with nothing after it rides on an empty text part, as Gemini itself sends it.
+ */
+final class GeminiModelPartEncoder {
+    private GeminiModelPartEncoder() {}
+
+    /** {@code callNames} collects call id → function name for the function responses that follow; may be null. */
+    static ArrayNode encode(List<Content> contents, LossReport loss, Map<String, String> callNames) {
+        ArrayNode parts = GeminiMappings.NODES.arrayNode();
+        String pending = null;
+        for (Content content : contents) {
+            ObjectNode part;
+            switch (content) {
+                case Content.Reasoning r -> {
+                    String signature = signatureOf(r, loss);
+                    if (r.text() == null || r.text().isEmpty()) {
+                        if (signature != null) {
+                            flush(parts, pending);
+                            pending = signature;
+                        }
+                        continue;
+                    }
+                    // a pending signature belongs to a non-thought part: it keeps its own (empty) one
+                    flush(parts, pending);
+                    pending = null;
+                    part = parts.addObject();
+                    part.put("text", r.text());
+                    part.put("thought", true);
+                    if (signature != null) {
+                        part.put("thoughtSignature", signature);
+                    }
+                    continue;
+                }
+                case Content.Text t -> {
+                    if (t.text() == null || t.text().isEmpty()) {
+                        continue;
+                    }
+                    part = parts.addObject().put("text", t.text());
+                }
+                case Content.Refusal r -> {
+                    if (r.text() == null || r.text().isEmpty()) {
+                        continue;
+                    }
+                    part = parts.addObject().put("text", r.text());
+                }
+                case Content.ToolCall call -> {
+                    part = parts.addObject();
+                    functionCall(part, call, loss);
+                    if (callNames != null && call.id() != null) {
+                        callNames.put(call.id(), call.name());
+                    }
+                }
+                case Content.ToolResult ignored -> {
+                    loss.drop("assistant.tool_result");
+                    continue;
+                }
+                default -> {
+                    part = GeminiMedia.encode(content, loss);
+                    if (part == null) {
+                        continue;
+                    }
+                    parts.add(part);
+                }
+            }
+            if (pending != null) {
+                part.put("thoughtSignature", pending);
+                pending = null;
+            }
+        }
+        flush(parts, pending);
+        return parts;
+    }
+
+    static void functionCall(ObjectNode part, Content.ToolCall call, LossReport loss) {
+        ObjectNode fc = part.putObject("functionCall");
+        if (call.id() != null) {
+            fc.put("id", call.id());
+        }
+        fc.put("name", call.name());
+        if (call.custom()) {
+            // a custom tool takes free text; it is declared to Gemini as a function with one string parameter
+            ObjectNode args = fc.putObject("args");
+            args.put("input", call.arguments() == null ? "" : call.arguments());
+        } else {
+            fc.set("args", GeminiMappings.parseArgs(call.arguments()));
+        }
+    }
+
+    /**
+     * Gemini has one opaque field; encrypted reasoning (Claude redacted thinking) travels in it when there is no
+     * signature (surface.md §4.6), otherwise it is lost.
+     */
+    static String signatureOf(Content.Reasoning r, LossReport loss) {
+        if (r.signature() != null) {
+            if (r.encrypted() != null) {
+                loss.drop("reasoning.encrypted");
+            }
+            return r.signature();
+        }
+        return r.encrypted();
+    }
+
+    private static void flush(ArrayNode parts, String signature) {
+        if (signature != null) {
+            parts.addObject().put("text", "").put("thoughtSignature", signature);
+        }
+    }
+}
