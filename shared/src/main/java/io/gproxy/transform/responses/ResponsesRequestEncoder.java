@@ -82,17 +82,20 @@ final class ResponsesRequestEncoder {
         return body;
     }
 
-    /** One text block becomes {@code instructions}; several keep their boundaries as a leading developer message. */
+    /**
+     * The first system block becomes {@code instructions}, any further blocks a leading developer message: decoding
+     * reads them back in that order, so the blocks keep their boundaries (a Codex request comes back as it was).
+     */
     private void encodeSystem(List<Content> system, ObjectNode body, ArrayNode input) {
         List<Content> texts = system.stream()
                 .filter(c -> c instanceof Content.Text t && !t.text().isEmpty()).toList();
-        if (texts.size() != system.size()) {
-            system.stream().filter(c -> !(c instanceof Content.Text)).forEach(c -> loss.drop("system." + ContentParts.lossName(c)));
-        }
-        if (texts.size() == 1) {
+        system.stream().filter(c -> !(c instanceof Content.Text))
+                .forEach(c -> loss.drop("system." + ContentParts.lossName(c)));
+        if (!texts.isEmpty()) {
             body.put("instructions", ((Content.Text) texts.get(0)).text());
-        } else if (texts.size() > 1) {
-            input.add(message("developer", ContentParts.encodeInputParts(texts, loss)));
+        }
+        if (texts.size() > 1) {
+            input.add(message("developer", ContentParts.encodeInputParts(texts.subList(1, texts.size()), loss)));
         }
     }
 

@@ -105,4 +105,18 @@ final class Fixtures {
         }
         return sb.toString();
     }
+
+    /** Compares JSON by value: numbers are compared as the gateway's parser reads them. */
+    static void assertJson(String expected, JsonNode actual) {
+        JsonNode want = parse(expected);
+        JsonNode got;
+        try {
+            got = Json.parse(Json.bytes(actual));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (!want.equals(got)) {
+            org.junit.jupiter.api.Assertions.assertEquals(want.toPrettyString(), got.toPrettyString());
+        }
+    }
 }
