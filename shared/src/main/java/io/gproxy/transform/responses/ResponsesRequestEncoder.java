@@ -25,6 +25,8 @@ import java.util.Set;
  * reasoning back.
  */
 final class ResponsesRequestEncoder {
+    static final int MIN_OUTPUT_TOKENS = 16;
+
     private final LossReport loss;
     private final Set<String> customCallIds = new HashSet<>();
 
@@ -265,7 +267,11 @@ final class ResponsesRequestEncoder {
 
     private void encodeGeneration(Generation g, ObjectNode body) {
         if (g.maxTokens() != null) {
-            body.put("max_output_tokens", g.maxTokens());
+            // The API rejects limits below 16; Claude clients probe with max_tokens 1.
+            if (g.maxTokens() < MIN_OUTPUT_TOKENS) {
+                loss.drop("max_output_tokens");
+            }
+            body.put("max_output_tokens", Math.max(g.maxTokens(), MIN_OUTPUT_TOKENS));
         }
         if (g.temperature() != null) {
             body.put("temperature", g.temperature());
