@@ -132,6 +132,8 @@ final class ResponsesRequestDecoder {
                 Content.Reasoning r = ReasoningItems.decode(item, loss);
                 if (r != null) {
                     addTo(Role.ASSISTANT, r);
+                } else if (item.has("id")) {
+                    loss.drop("input.reasoning"); // a reference to a stored item: only the server can resolve it
                 }
             }
             case "function_call", "custom_tool_call" -> {

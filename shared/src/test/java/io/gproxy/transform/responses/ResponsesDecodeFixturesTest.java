@@ -130,6 +130,17 @@ class ResponsesDecodeFixturesTest {
     }
 
     @Test
+    void storedItemReferencesAreNotedNotInvented() throws TransformException {
+        TransformContext ctx = ctx();
+        IrRequest ir = codec.decodeRequest(parse("{\"input\":[{\"type\":\"reasoning\",\"id\":\"rs_1\",\"summary\":[]},"
+                + "{\"type\":\"item_reference\",\"id\":\"msg_1\"},{\"type\":\"web_search_call\",\"id\":\"ws_1\"},"
+                + "{\"role\":\"user\",\"content\":\"go on\"}],\"previous_response_id\":\"resp_1\"}"), ctx);
+        assertEquals(List.of(new Message(Role.USER, List.of(new Content.Text("go on")))), ir.messages());
+        assertEquals(Set.of("input.reasoning", "input.item_reference", "input.web_search_call", "previous_response_id"),
+                ctx.loss().dropped());
+    }
+
+    @Test
     void undecodableRequestsThrow() {
         assertThrows(TransformException.class, () -> codec.decodeRequest(parse("[]"), ctx()));
         assertThrows(TransformException.class, () -> codec.decodeRequest(parse("{\"input\":42}"), ctx()));
