@@ -29,7 +29,8 @@ import java.util.List;
  * {@code encrypted_content} (see {@link ReasoningEnvelope}).
  */
 final class ResponsesStreamEncoder implements StreamEncoder {
-    static final String ERROR_CODE = "upstream_error";
+    /** A code the openai-java SDK accepts when it validates events (spec §2.5 says upstream_error, which it rejects). */
+    static final String ERROR_CODE = "server_error";
     static final String ERROR_MESSAGE = "upstream request failed";
 
     private final long createdAt;

@@ -438,9 +438,9 @@ class ResponsesRoundTripTest {
         switch (ending) {
             case ERROR -> {
                 events.add(new StreamEvent.Error("overloaded_error", "Overloaded"));
-                expected.add(new StreamEvent.Error("upstream_error", "upstream request failed"));
+                expected.add(new StreamEvent.Error("server_error", "upstream request failed"));
             }
-            case CUT -> expected.add(new StreamEvent.Error("upstream_error", "upstream request failed"));
+            case CUT -> expected.add(new StreamEvent.Error("server_error", "upstream request failed"));
             case COMPLETE -> {
                 FinishReason reason = pick(rnd, FinishReason.STOP, FinishReason.LENGTH, FinishReason.TOOL_CALLS,
                         FinishReason.CONTENT_FILTER, FinishReason.ERROR);

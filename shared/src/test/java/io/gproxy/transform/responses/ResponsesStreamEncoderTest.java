@@ -244,7 +244,7 @@ class ResponsesStreamEncoderTest {
         assertEquals("response.failed", last.event());
         JsonNode response = data(last).get("response");
         assertEquals("failed", response.get("status").asText());
-        assertJson("{\"code\":\"upstream_error\",\"message\":\"upstream request failed\"}", response.get("error"));
+        assertJson("{\"code\":\"server_error\",\"message\":\"upstream request failed\"}", response.get("error"));
         assertEquals("resp_3", response.get("id").asText());
     }
 
@@ -253,7 +253,7 @@ class ResponsesStreamEncoderTest {
         List<SseFrame> frames = encode(List.of(new Start("resp_4", "m", Usage.EMPTY),
                 new BlockStart(0, BlockType.TEXT, null, null), new TextDelta(0, "cut")));
         assertEquals("response.failed", frames.get(frames.size() - 1).event());
-        assertEquals("upstream_error", data(frames.get(frames.size() - 1)).at("/response/error/code").asText());
+        assertEquals("server_error", data(frames.get(frames.size() - 1)).at("/response/error/code").asText());
     }
 
     @Test
