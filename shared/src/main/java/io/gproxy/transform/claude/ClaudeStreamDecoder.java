@@ -81,6 +81,7 @@ final class ClaudeStreamDecoder implements StreamDecoder {
                 terminated = true;
             }
             case "error" -> {
+                ensureStarted(out);
                 JsonNode error = data.get("error");
                 String errorType = ClaudeJson.lenientString(error, "type");
                 String message = ClaudeJson.lenientString(error, "message");
@@ -101,7 +102,10 @@ final class ClaudeStreamDecoder implements StreamDecoder {
             return List.of();
         }
         terminated = true;
-        return List.of(new StreamEvent.Error("incomplete_stream", "upstream stream ended before message_stop"));
+        List<StreamEvent> out = new ArrayList<>();
+        ensureStarted(out);
+        out.add(new StreamEvent.Error("incomplete_stream", "upstream stream ended before message_stop"));
+        return out;
     }
 
     private void messageStart(JsonNode message, List<StreamEvent> out) {
@@ -114,7 +118,7 @@ final class ClaudeStreamDecoder implements StreamDecoder {
                 ClaudeJson.lenientString(message, "model"), usage));
     }
 
-    /** A peer that skips message_start still yields a well-formed IR stream. */
+    /** A peer that skips message_start (or fails before it) still yields Start first, as the IR order requires. */
     private void ensureStarted(List<StreamEvent> out) {
         if (!started) {
             started = true;

@@ -231,6 +231,28 @@ class ClaudeRequestCodecTest {
     }
 
     @Test
+    void toolResultsLeadTheirUserTurnEvenWhenTextCameFirst() {
+        TransformContext ctx = ctx();
+        ObjectNode body = codec.encodeRequest(request(List.of(
+                userText("q"),
+                new Message(Role.ASSISTANT, List.of(new Content.ToolCall("toolu_1", "f", "{}", false))),
+                new Message(Role.SYSTEM, List.of(new Content.Text("note"))),
+                userText("also this"),
+                new Message(Role.TOOL, List.of(new Content.ToolResult("toolu_1", "f",
+                        List.of(new Content.Text("a"), new Content.Image("image/png", "iVBOR", null, null, null)), false))),
+                userText("more")), Generation.NONE, null), ctx);
+        assertJson("""
+                [{"role":"user","content":[{"type":"text","text":"q"}]},
+                 {"role":"assistant","content":[{"type":"tool_use","id":"toolu_1","name":"f","input":{}}]},
+                 {"role":"user","content":[
+                   {"type":"tool_result","tool_use_id":"toolu_1","content":[{"type":"text","text":"a"},
+                     {"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBOR"}}]},
+                   {"type":"text","text":"note"},{"type":"text","text":"also this"},{"type":"text","text":"more"}]}]""",
+                body.get("messages"));
+        assertEquals(Set.of("system(mid-conversation)"), ctx.loss().dropped());
+    }
+
+    @Test
     void thinkingBudgetFitsUnderMaxTokens() {
         TransformContext ctx = ctx();
         ObjectNode grown = codec.encodeRequest(request(List.of(userText("hi")), Generation.NONE,

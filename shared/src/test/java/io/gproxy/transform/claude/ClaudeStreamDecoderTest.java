@@ -190,9 +190,13 @@ class ClaudeStreamDecoderTest {
     }
 
     @Test
-    void anEmptyStreamIsIncomplete() throws Exception {
-        assertEquals(List.of(new StreamEvent.Error("incomplete_stream", "upstream stream ended before message_stop")),
+    void anEmptyOrImmediatelyFailedStreamStillStartsFirst() throws Exception {
+        assertEquals(List.of(new Start(null, null, Usage.EMPTY),
+                        new StreamEvent.Error("incomplete_stream", "upstream stream ended before message_stop")),
                 decodeAll(codec.newStreamDecoder(ctx()), List.of()));
+        assertEquals(List.of(new Start(null, null, Usage.EMPTY), new StreamEvent.Error("overloaded_error", "Overloaded")),
+                decodeAll(codec.newStreamDecoder(ctx()), List.of(SseFrame.named("error",
+                        "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"))));
     }
 
     private static SseFrame frame(String event, String data) {
