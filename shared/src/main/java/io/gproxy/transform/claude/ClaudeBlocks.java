@@ -281,11 +281,13 @@ final class ClaudeBlocks {
 
     /**
      * @param toApi the block goes to the Claude API, which rejects thinking without a valid signature: unsigned
-     *              reasoning is dropped there, while a client answer keeps it visible with an empty signature
+     *              reasoning (no signature, or the empty one a Claude client echoes back) is dropped there, while a
+     *              client answer keeps it visible with an empty signature
      */
     static void appendReasoning(Content.Reasoning r, ArrayNode out, boolean toApi, LossReport loss) {
         boolean hasText = r.text() != null && !r.text().isEmpty();
-        if (r.signature() != null || (hasText && !toApi)) {
+        boolean signed = toApi ? r.signature() != null && !r.signature().isEmpty() : r.signature() != null;
+        if (signed || (hasText && !toApi)) {
             ObjectNode b = out.addObject();
             b.put("type", "thinking");
             b.put("thinking", r.text() == null ? "" : r.text());

@@ -75,6 +75,15 @@ final class ClaudeRequestEncoder {
 
         Generation g = r.generation();
         Thinking thinking = thinking(r.reasoning(), g.maxTokens());
+        if (thinking.on && lastAssistantLacksThinking()) {
+            // History from another protocol has no signed thinking to replay, and with thinking on the API
+            // refuses a last assistant turn that calls tools without starting with thinking.
+            loss.drop("thinking");
+            ObjectNode disabled = ClaudeJson.object();
+            disabled.put("type", "disabled");
+            thinking = new Thinking(disabled, thinking.effort,
+                    g.maxTokens() != null ? g.maxTokens() : DEFAULT_MAX_TOKENS, false);
+        }
         body.put("max_tokens", thinking.maxTokens);
         if (!system.isEmpty()) {
             body.set("system", system);
@@ -173,6 +182,22 @@ final class ClaudeRequestEncoder {
         Turn turn = turn(assistant ? "assistant" : "user");
         turn.toolResults.addAll(results);
         turn.blocks.addAll(blocks);
+    }
+
+    private boolean lastAssistantLacksThinking() {
+        for (int i = turns.size() - 1; i >= 0; i--) {
+            Turn t = turns.get(i);
+            if (!t.role.equals("assistant")) {
+                continue;
+            }
+            boolean callsTools = false;
+            for (var block : t.blocks) {
+                callsTools |= "tool_use".equals(block.path("type").asText());
+            }
+            String first = t.blocks.isEmpty() ? "" : t.blocks.get(0).path("type").asText();
+            return callsTools && !first.equals("thinking") && !first.equals("redacted_thinking");
+        }
+        return false;
     }
 
     private Turn turn(String role) {

@@ -253,6 +253,38 @@ class ClaudeRequestCodecTest {
     }
 
     @Test
+    void thinkingIsDisabledWhenTheLastToolCallingTurnHasNoSignedThinking() {
+        List<Message> chatHistory = List.of(userText("q"),
+                new Message(Role.ASSISTANT, List.of(new Content.Reasoning("from a Chat upstream", null, null, false),
+                        new Content.ToolCall("call_1", "f", "{}", false))),
+                new Message(Role.TOOL, List.of(new Content.ToolResult("call_1", "f", List.of(new Content.Text("r")), false))));
+        TransformContext ctx = ctx();
+        ObjectNode body = codec.encodeRequest(request(chatHistory, new Generation(null, 0.2, null, null, null, null,
+                null, null, null), new Reasoning(null, "high", null, null, null)), ctx);
+        assertJson("{\"type\":\"disabled\"}", body.get("thinking"));
+        assertJson("{\"effort\":\"high\"}", body.get("output_config"));
+        assertEquals(0.2, body.get("temperature").asDouble());
+        assertEquals(Set.of("reasoning(unsigned)", "thinking"), ctx.loss().dropped());
+
+        List<Message> signed = List.of(userText("q"),
+                new Message(Role.ASSISTANT, List.of(new Content.Reasoning("t", "sig", null, false),
+                        new Content.ToolCall("toolu_1", "f", "{}", false))),
+                new Message(Role.TOOL, List.of(new Content.ToolResult("toolu_1", "f", List.of(), false))));
+        assertJson("{\"type\":\"adaptive\"}", codec.encodeRequest(request(signed, Generation.NONE,
+                new Reasoning(Reasoning.Mode.ADAPTIVE, null, null, null, null)), ctx()).get("thinking"));
+    }
+
+    @Test
+    void anEchoedEmptySignatureIsNotSentToTheApi() {
+        TransformContext ctx = ctx();
+        ObjectNode body = codec.encodeRequest(request(List.of(userText("q"),
+                new Message(Role.ASSISTANT, List.of(new Content.Reasoning("shown to a Claude client", "", null, false),
+                        new Content.Text("a")))), Generation.NONE, null), ctx);
+        assertJson("[{\"type\":\"text\",\"text\":\"a\"}]", body.at("/messages/1/content"));
+        assertEquals(Set.of("reasoning(unsigned)"), ctx.loss().dropped());
+    }
+
+    @Test
     void thinkingBudgetFitsUnderMaxTokens() {
         TransformContext ctx = ctx();
         ObjectNode grown = codec.encodeRequest(request(List.of(userText("hi")), Generation.NONE,

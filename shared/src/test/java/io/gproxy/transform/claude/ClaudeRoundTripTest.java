@@ -214,7 +214,7 @@ class ClaudeRoundTripTest {
                 out.add(switch (r.nextInt(4)) {
                     case 0 -> new Content.Reasoning("unsigned " + r.nextInt(9), null, null, r.nextBoolean());
                     case 1 -> new Content.Reasoning(null, null, "ENCRYPTED" + r.nextInt(9), false);
-                    case 2 -> new Content.Reasoning(pick(null, "", "signed"), "sig" + r.nextInt(99), null, false);
+                    case 2 -> new Content.Reasoning(pick(null, "", "signed"), pick("", "sig" + r.nextInt(99)), null, false);
                     default -> new Content.Reasoning("both", "sigB", "ENC", false);
                 });
             }
@@ -320,7 +320,7 @@ class ClaudeRoundTripTest {
                         }
                     }
                     case Content.Reasoning rs -> {
-                        if (rs.signature() != null) {
+                        if (rs.signature() != null && !rs.signature().isEmpty()) {
                             blocks.add(new Content.Reasoning(rs.text() == null ? "" : rs.text(), rs.signature(), null, false));
                         }
                         if (rs.encrypted() != null) {
@@ -433,6 +433,12 @@ class ClaudeRoundTripTest {
                 mode = Reasoning.Mode.ADAPTIVE;
             }
             thinkingOn = mode != null && mode != Reasoning.Mode.DISABLED;
+            if (thinkingOn && lastAssistantCallsToolsWithoutThinking(messages)) {
+                mode = Reasoning.Mode.DISABLED;
+                budget = null;
+                thinkingOn = false;
+                maxTokens = g.maxTokens() != null ? g.maxTokens() : 16384;
+            }
             String verbosity = rs.verbosity() != null ? rs.verbosity() : rs.effort() == null ? null
                     : switch (rs.effort()) {
                         case "minimal", "low" -> "low";
@@ -453,6 +459,17 @@ class ClaudeRoundTripTest {
                 ? new ResponseFormat(ResponseFormat.Type.JSON_SCHEMA, null, null, ir.responseFormat().schema(), null) : null;
         return new IrRequest(ir.model(), system, messages, tools, choice, parallel, gen, format, back, ir.stream(),
                 ir.user());
+    }
+
+    private static boolean lastAssistantCallsToolsWithoutThinking(List<Message> messages) {
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            Message m = messages.get(i);
+            if (m.role() == Role.ASSISTANT) {
+                return m.content().stream().anyMatch(c -> c instanceof Content.ToolCall)
+                        && !(m.content().get(0) instanceof Content.Reasoning);
+            }
+        }
+        return false;
     }
 
     private static void addText(Content c, List<Content> out) {
