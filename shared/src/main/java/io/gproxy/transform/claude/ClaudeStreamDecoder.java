@@ -74,6 +74,7 @@ final class ClaudeStreamDecoder implements StreamDecoder {
                 ensureStarted(out);
                 closeOpen(out);
                 if (!finished) {
+                    // The terminal event makes the stream complete even when a peer skipped the stop reason.
                     out.add(new StreamEvent.Finish(FinishReason.STOP));
                     finished = true;
                 }
