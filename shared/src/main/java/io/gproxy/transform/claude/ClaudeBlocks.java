@@ -274,7 +274,7 @@ final class ClaudeBlocks {
         }
         ObjectNode b = out.addObject();
         b.put("type", "tool_use");
-        b.put("id", ids.toClaude(call.id()));
+        b.put("id", ids.forCall(call.id()));
         b.put("name", call.name());
         b.set("input", input);
     }
@@ -305,7 +305,7 @@ final class ClaudeBlocks {
     static void appendToolResult(Content.ToolResult result, ArrayNode out, ClaudeToolIds ids, LossReport loss) {
         ObjectNode b = out.addObject();
         b.put("type", "tool_result");
-        b.put("tool_use_id", ids.toClaude(result.callId()));
+        b.put("tool_use_id", ids.forResult(result.callId()));
         List<Content> content = result.content() == null ? List.of() : result.content();
         if (content.size() == 1 && content.get(0) instanceof Content.Text t && !t.text().isEmpty()) {
             b.put("content", t.text());

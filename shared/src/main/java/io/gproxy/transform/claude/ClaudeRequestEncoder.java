@@ -38,6 +38,7 @@ final class ClaudeRequestEncoder {
         final String role;
         final ArrayNode toolResults = ClaudeJson.array();
         final ArrayNode blocks = ClaudeJson.array();
+        final java.util.Set<String> resultIds = new java.util.HashSet<>();
 
         Turn(String role) {
             this.role = role;
@@ -180,7 +181,14 @@ final class ClaudeRequestEncoder {
             return;
         }
         Turn turn = turn(assistant ? "assistant" : "user");
-        turn.toolResults.addAll(results);
+        for (var result : results) {
+            // The API refuses two results for one call in a turn (clients that resend a result produce them).
+            if (turn.resultIds.add(result.get("tool_use_id").asText())) {
+                turn.toolResults.add(result);
+            } else {
+                loss.drop("tool_result(duplicate)");
+            }
+        }
         turn.blocks.addAll(blocks);
     }
 

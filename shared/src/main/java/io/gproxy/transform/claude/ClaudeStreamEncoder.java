@@ -204,7 +204,7 @@ final class ClaudeStreamEncoder implements StreamEncoder {
                 start.put("signature", "");
             }
             default -> {
-                start.put("id", ids.toClaude(block.toolId));
+                start.put("id", ids.forCall(block.toolId));
                 start.put("name", block.toolName != null ? block.toolName : "");
                 start.putObject("input");
             }

@@ -7,27 +7,45 @@ import java.util.Set;
 
 /**
  * Tool-call ids in Claude's {@code toolu_} shape (spec/surface.md §4.9). One instance per request or stream: the
- * memo makes a {@code tool_use} and its later {@code tool_result} get the same new id, and keeps two different
- * foreign ids that sanitise alike from colliding.
+ * memo gives a {@code tool_use} and its later {@code tool_result} the same new id, and every {@code tool_use} id is
+ * unique, as the API requires: two foreign ids that sanitise alike get suffixes, and a foreign id reused by a later
+ * call (Gemini's positional {@code call_0} in every turn) gets a fresh id that the following results then follow.
  */
 final class ClaudeToolIds {
     private static final String PREFIX = "toolu_";
 
+    /** Original id → the Claude id of its most recent call. */
     private final Map<String, String> memo = new HashMap<>();
+    private final Set<String> called = new HashSet<>();
     private final Set<String> issued = new HashSet<>();
 
-    String toClaude(String original) {
+    /** The id of a {@code tool_use}. */
+    String forCall(String original) {
         if (original == null) {
             return unique(PREFIX + "generated");
         }
-        String known = memo.get(original);
-        if (known != null) {
-            return known;
+        if (!called.add(original)) {
+            String fresh = unique(base(original));
+            memo.put(original, fresh);
+            return fresh;
         }
-        String id = original.startsWith(PREFIX) ? original : unique(PREFIX + sanitise(original));
-        memo.put(original, id);
-        issued.add(id);
-        return id;
+        return memo.computeIfAbsent(original, this::firstId);
+    }
+
+    /** The {@code tool_use_id} of a {@code tool_result}: the id its call got. */
+    String forResult(String original) {
+        if (original == null) {
+            return unique(PREFIX + "generated");
+        }
+        return memo.computeIfAbsent(original, this::firstId);
+    }
+
+    private String firstId(String original) {
+        return original.startsWith(PREFIX) && issued.add(original) ? original : unique(base(original));
+    }
+
+    private static String base(String original) {
+        return original.startsWith(PREFIX) ? original : PREFIX + sanitise(original);
     }
 
     private String unique(String candidate) {

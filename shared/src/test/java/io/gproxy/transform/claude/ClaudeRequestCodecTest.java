@@ -207,14 +207,37 @@ class ClaudeRequestCodecTest {
     @Test
     void toolIdsAreNormalisedOncePerRequestAndNeverCollide() {
         ClaudeToolIds ids = new ClaudeToolIds();
-        assertEquals("toolu_01abc", ids.toClaude("toolu_01abc"));
-        assertEquals("toolu_call_abc_123", ids.toClaude("call_abc-123"));
-        assertEquals("toolu_call_abc_123", ids.toClaude("call_abc-123"));
-        assertEquals("toolu_call_abc_123_2", ids.toClaude("call_abc_123"));
-        assertEquals("toolu_generated", ids.toClaude("--"));
-        assertEquals("toolu_generated_2", ids.toClaude(null));
-        assertEquals("toolu_fc_7_x", ids.toClaude("_fc.7:x_"));
+        assertEquals("toolu_01abc", ids.forCall("toolu_01abc"));
+        assertEquals("toolu_01abc", ids.forResult("toolu_01abc"));
+        assertEquals("toolu_call_abc_123", ids.forCall("call_abc-123"));
+        assertEquals("toolu_call_abc_123", ids.forResult("call_abc-123"));
+        assertEquals("toolu_call_abc_123_2", ids.forCall("call_abc_123"));
+        assertEquals("toolu_generated", ids.forCall("--"));
+        assertEquals("toolu_generated_2", ids.forCall(null));
+        assertEquals("toolu_fc_7_x", ids.forCall("_fc.7:x_"));
+        assertEquals("toolu_orphan", ids.forResult("orphan"));
+        assertEquals("toolu_orphan", ids.forCall("orphan"), "a result seen first still matches its call");
         assertEquals("generated", ClaudeToolIds.sanitise("é"));
+    }
+
+    @Test
+    void aReusedForeignIdGetsAFreshIdAndItsLaterResultFollows() {
+        // Gemini numbers calls by position, so every turn has a call_0.
+        TransformContext ctx = ctx();
+        ObjectNode body = codec.encodeRequest(request(List.of(
+                userText("go"),
+                new Message(Role.ASSISTANT, List.of(new Content.ToolCall("call_0", "a", "{}", false))),
+                new Message(Role.TOOL, List.of(new Content.ToolResult("call_0", "a", List.of(new Content.Text("1")), false))),
+                new Message(Role.ASSISTANT, List.of(new Content.ToolCall("call_0", "b", "{}", false))),
+                new Message(Role.TOOL, List.of(new Content.ToolResult("call_0", "b", List.of(new Content.Text("2")), false),
+                        new Content.ToolResult("call_0", "b", List.of(new Content.Text("2 again")), false)))),
+                Generation.NONE, null), ctx);
+        assertEquals("toolu_call_0", body.at("/messages/1/content/0/id").asText());
+        assertEquals("toolu_call_0", body.at("/messages/2/content/0/tool_use_id").asText());
+        assertEquals("toolu_call_0_2", body.at("/messages/3/content/0/id").asText());
+        assertJson("[{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_call_0_2\",\"content\":\"2\"}]",
+                body.at("/messages/4/content"));
+        assertEquals(Set.of("tool_result(duplicate)"), ctx.loss().dropped());
     }
 
     @Test

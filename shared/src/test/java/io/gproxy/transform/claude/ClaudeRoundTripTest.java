@@ -227,7 +227,8 @@ class ClaudeRoundTripTest {
             }
             for (int n = r.nextInt(3); n > 0; n--) {
                 int c = callCounter++;
-                String id = switch (r.nextInt(4)) {
+                String id = switch (r.nextInt(5)) {
+                    case 4 -> "gem_" + n; // positional, reused in every turn like Gemini's
                     case 0 -> "toolu_01X" + c;
                     case 1 -> "call_" + c + "-x";
                     case 2 -> "functions.fn:" + c;
@@ -328,12 +329,12 @@ class ClaudeRoundTripTest {
                         }
                     }
                     case Content.ToolCall call -> {
-                        String id = ids.toClaude(call.id());
+                        String id = ids.forCall(call.id());
                         callNames.put(id, call.name());
                         blocks.add(new Content.ToolCall(id, call.name(), arguments(call.arguments()), false));
                     }
                     case Content.ToolResult res -> {
-                        String id = ids.toClaude(res.callId());
+                        String id = ids.forResult(res.callId());
                         List<Content> content = new ArrayList<>();
                         for (Content rc : res.content()) {
                             if (rc instanceof Content.Text t) {
@@ -352,12 +353,18 @@ class ClaudeRoundTripTest {
                 continue;
             }
             Object[] last = turns.isEmpty() ? null : turns.get(turns.size() - 1);
-            if (last != null && (boolean) last[0] == assistant) {
-                ((List<Content>) last[1]).addAll(results);
-                ((List<Content>) last[2]).addAll(blocks);
-            } else {
-                turns.add(new Object[] {assistant, results, blocks});
+            if (last == null || (boolean) last[0] != assistant) {
+                last = new Object[] {assistant, new ArrayList<Content>(), new ArrayList<Content>()};
+                turns.add(last);
             }
+            List<Content> turnResults = (List<Content>) last[1];
+            for (Content res : results) {
+                String id = ((Content.ToolResult) res).callId();
+                if (turnResults.stream().noneMatch(x -> ((Content.ToolResult) x).callId().equals(id))) {
+                    turnResults.add(res);
+                }
+            }
+            ((List<Content>) last[2]).addAll(blocks);
         }
         List<Message> messages = new ArrayList<>();
         for (Object[] t : turns) {
@@ -562,7 +569,7 @@ class ClaudeRoundTripTest {
                     }
                 }
                 case Content.ToolCall call -> {
-                    content.add(new Content.ToolCall(ids.toClaude(call.id()), call.name(), arguments(call.arguments()), false));
+                    content.add(new Content.ToolCall(ids.forCall(call.id()), call.name(), arguments(call.arguments()), false));
                     called = true;
                 }
                 default -> {
@@ -714,7 +721,7 @@ class ClaudeRoundTripTest {
                     starts.put(b.index(), b);
                     if (b.type() == BlockType.TOOL_CALL) {
                         closeExpected(out, open, openKind);
-                        out.add(new StreamEvent.BlockStart(next[0], BlockType.TOOL_CALL, ids.toClaude(b.toolCallId()),
+                        out.add(new StreamEvent.BlockStart(next[0], BlockType.TOOL_CALL, ids.forCall(b.toolCallId()),
                                 b.toolName()));
                         open[0] = b.index();
                         open[1] = next[0]++;
