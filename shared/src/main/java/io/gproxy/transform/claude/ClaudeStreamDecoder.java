@@ -285,12 +285,27 @@ final class ClaudeStreamDecoder implements StreamDecoder {
         }
         JsonNode usageNode = data.get("usage");
         if (usageNode != null && usageNode.isObject()) {
-            Usage update = ClaudeUsage.decode(usageNode, usage);
+            Usage update = withoutZeroRegressions(ClaudeUsage.decode(usageNode, usage));
             usage = usage.merge(update);
             if (!update.isEmpty()) {
                 out.add(new StreamEvent.UsageUpdate(update));
             }
         }
+    }
+
+    /**
+     * message_delta usage is cumulative, so input and cache counts never fall; some peers send zeros there, which
+     * must not wipe the counts message_start reported.
+     */
+    private Usage withoutZeroRegressions(Usage update) {
+        return new Usage(keep(update.inputTokens(), usage.inputTokens()), update.outputTokens(),
+                keep(update.cacheReadTokens(), usage.cacheReadTokens()),
+                keep(update.cacheCreation5mTokens(), usage.cacheCreation5mTokens()),
+                keep(update.cacheCreation1hTokens(), usage.cacheCreation1hTokens()), update.reasoningTokens());
+    }
+
+    private static Long keep(Long later, Long earlier) {
+        return later != null && later == 0 && earlier != null && earlier > 0 ? null : later;
     }
 
     /** A missing or odd index still identifies "the block without an index" consistently. */

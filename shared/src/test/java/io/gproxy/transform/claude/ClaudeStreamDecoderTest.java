@@ -170,6 +170,15 @@ class ClaudeStreamDecoderTest {
     }
 
     @Test
+    void zeroInputInMessageDeltaDoesNotWipeTheStartCounts() throws Exception {
+        List<StreamEvent> events = decodeAll(codec.newStreamDecoder(ctx()), List.of(
+                frame("message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"model\":\"x\",\"usage\":{\"input_tokens\":40,\"cache_read_input_tokens\":60,\"output_tokens\":1}}}"),
+                frame("message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"input_tokens\":0,\"cache_read_input_tokens\":0,\"output_tokens\":12}}"),
+                frame("message_stop", "{\"type\":\"message_stop\"}")));
+        assertEquals(new UsageUpdate(new Usage(null, 12L, null, null, null, null)), events.get(2));
+    }
+
+    @Test
     void missingMessageStartUnnamedFramesPingsAndGarbageAreTolerated() throws Exception {
         StreamDecoder decoder = codec.newStreamDecoder(ctx());
         List<SseFrame> frames = List.of(
