@@ -136,7 +136,7 @@ public final class GatewayPipeline {
                 }
                 log.attempt(provider.name(), credential.id(), target.upstreamModel(), response.status());
                 if (response.status() >= 200 && response.status() < 300) {
-                    HttpResponse relayed = ResponseRelay.success(req, call, response, keepaliveMillis);
+                    HttpResponse relayed = ResponseRelay.success(req, call, response, keepaliveMillis, log);
                     log.upstreamAnswered(); // buffered answers were read to the end by now; streams at their headers
                     return relayed;
                 }
