@@ -639,7 +639,22 @@ class CrossProtocolMatrixTest {
             mock.gate().release();
         }
         deltas.forEachRemaining(text::append);
-        assertTrue(mock.gate().finished());
+        // A converted stream may end for the client as soon as the upstream's finishing event arrived, a moment
+        // before the upstream writes its terminating chunk: wait for it rather than race it.
+        long deadline = System.nanoTime() + SECONDS.toNanos(5);
+        while (!mock.gate().finished() && System.nanoTime() < deadline) {
+            sleepMillis(5);
+        }
+        assertTrue(mock.gate().finished(), "the upstream stream finished");
+    }
+
+    private static void sleepMillis(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
     }
 
     // ------------------------------------------------------------------ errors across protocols
