@@ -4,6 +4,7 @@ import com.anthropic.client.AnthropicClient;
 import com.anthropic.client.okhttp.AnthropicOkHttpClient;
 import com.anthropic.models.messages.MessageCountTokensParams;
 import com.anthropic.models.messages.MessageTokensCount;
+import com.anthropic.models.models.ModelInfo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.genai.Client;
@@ -203,6 +204,26 @@ class NonContentOpsTest {
         assertEquals(422, r.statusCode(), r.body());
         assertTrue(r.body().contains("token-array"), r.body());
         assertEquals(0, gw.upstreamRequestCount());
+    }
+
+    // ------------------------------------------------------------------ models
+
+    @Test
+    void claudeGetModelOnAGeminiProviderIsConverted() {
+        AnthropicClient scoped = AnthropicOkHttpClient.builder().apiKey(ALICE_KEY)
+                .baseUrl(gw.baseUrl() + "/gemini").maxRetries(0).build();
+        try {
+            ModelInfo model = scoped.models().retrieve("gemini-2.5-pro");
+            assertEquals("gemini-2.5-pro", model.id(), "Gemini's models/ prefix is gone");
+            assertEquals("gemini-2.5-pro", model.displayName());
+            assertEquals(0, model.createdAt().toEpochSecond());
+        } finally {
+            scoped.close();
+        }
+        RecordedRequest r = gw.gemini.lastRequest();
+        assertEquals("GET", r.method());
+        assertEquals("/v1beta/models/gemini-2.5-pro", r.path());
+        assertEquals(GatewayFixture.GEMINI_UPSTREAM_KEY, r.header("x-goog-api-key"));
     }
 
     // ------------------------------------------------------------------ not converted
