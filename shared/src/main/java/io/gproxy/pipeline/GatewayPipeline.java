@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gproxy.channel.Channel;
 import io.gproxy.channel.ChannelException;
 import io.gproxy.channel.ChannelRegistry;
+import io.gproxy.channel.Implementation;
 import io.gproxy.channel.PrepareContext;
+import io.gproxy.channel.RoutingDecision;
 import io.gproxy.channel.UpstreamRequest;
 import io.gproxy.config.ConfigSnapshot;
 import io.gproxy.config.Credential;
@@ -94,9 +96,18 @@ public final class GatewayPipeline {
                 lastError = new GatewayError(500, "provider " + provider.name() + " uses an unknown channel");
                 continue;
             }
+            RoutingDecision decision = provider.routing().decide(req.key());
+            if (decision.implementation() == Implementation.LOCAL) {
+                try {
+                    return planner.local(req, body, target, snapshot); // no upstream, no credential
+                } catch (GatewayError notServedHere) {
+                    lastError = notServedHere;
+                    continue;
+                }
+            }
             UpstreamCall call;
             try {
-                call = planner.plan(request, req, body, target, provider.routing().decide(req.key()));
+                call = planner.plan(request, req, body, target, decision);
             } catch (GatewayError notServedHere) {
                 lastError = notServedHere;
                 continue;

@@ -30,6 +30,9 @@ final class ResponseRelay {
      */
     static HttpResponse success(ClassifiedRequest req, UpstreamCall call, UpstreamResponse response, long keepaliveMillis,
                                 RequestLog log) throws GatewayError {
+        if (call.ops() != null) {
+            return convertOperation(call.ops(), response);
+        }
         Transcoding t = call.transcoding();
         if (t == null) {
             return req.stream() ? relayStream(req, call, response, keepaliveMillis, log) : relayBody(call, response, log);
@@ -83,6 +86,25 @@ final class ResponseRelay {
                 log.usage(meter.usage());
             }
         });
+    }
+
+    /** A converted non-content answer (count, model, embeddings, images): buffered, converted, relayed. */
+    private static HttpResponse convertOperation(OpsAnswer ops, UpstreamResponse response) throws GatewayError {
+        UpstreamAnswer answer = UpstreamAnswer.buffer(response);
+        byte[] out;
+        try {
+            out = Json.bytes(ops.converter().convert(Json.parse(answer.body())));
+        } catch (TransformException e) {
+            throw new GatewayError(502, "upstream answer could not be converted: " + e.getMessage());
+        } catch (IOException e) {
+            throw new GatewayError(502, "upstream answer could not be converted: not JSON");
+        }
+        Headers headers = ResponseHeaders.fromUpstream(answer.headers(), false);
+        headers.set("content-type", "application/json");
+        if (!ops.ctx().loss().isEmpty()) {
+            headers.set(LOSS_HEADER, ops.ctx().loss().headerValue());
+        }
+        return HttpResponse.buffered(answer.status(), headers, out);
     }
 
     private static HttpResponse transcodeBody(Transcoding t, UpstreamResponse response, RequestLog log) throws GatewayError {

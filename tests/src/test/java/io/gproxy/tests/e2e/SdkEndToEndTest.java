@@ -273,6 +273,11 @@ class SdkEndToEndTest {
         text.append(first);
         mock.gate().release();
         deltas.forEachRemaining(text::append);
+        // the client can read the last event a moment before the mock marks its stream finished
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!mock.gate().finished() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
         assertTrue(mock.gate().finished());
     }
 

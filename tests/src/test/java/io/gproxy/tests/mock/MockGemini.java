@@ -84,6 +84,8 @@ public final class MockGemini extends MockUpstream {
             }
             case "POST streamGenerateContent" -> stream(x, model);
             case "POST countTokens" -> x.json(200, obj("totalTokens", INPUT_TOKENS));
+            case "POST embedContent" -> x.json(200, obj("embedding", embedding(x.body(), 0)));
+            case "POST batchEmbedContents" -> batchEmbed(x, model);
             default -> {
                 return false;
             }
@@ -129,6 +131,41 @@ public final class MockGemini extends MockUpstream {
     /** A complete GenerateContentResponse holding one functionCall part. */
     private static ObjectNode callResponse(String model, String tool, String responseId) {
         return response(model, obj("functionCall", obj("name", tool, "args", toolArgumentsJson())), true, responseId);
+    }
+
+    /**
+     * Like the real API, every request of a batch must name the path's model ({@code models/<id>}). The answer has
+     * no usage: the public API reports none for embeddings.
+     */
+    private void batchEmbed(Exchange x, String model) throws IOException {
+        ArrayNode embeddings = arr();
+        int i = 0;
+        for (JsonNode request : x.body().path("requests")) {
+            if (!("models/" + model).equals(request.path("model").asText())) {
+                throw new BadRequest("Model in request " + i + " does not match the model in the URL");
+            }
+            embeddings.add(embedding(request, i++));
+        }
+        if (i == 0) {
+            throw new BadRequest("* BatchEmbedContentsRequest.requests: contents is not specified");
+        }
+        x.json(200, obj("embeddings", embeddings));
+    }
+
+    /**
+     * A deterministic vector for the {@code index}-th text: {@code outputDimensionality} values (default 4),
+     * {@code (index+1) * 0.25 * (k+1)} with alternating sign, all exact in float32 so base64 round trips compare equal.
+     */
+    public static ObjectNode embedding(JsonNode request, int index) {
+        if (!request.path("content").path("parts").isArray()) {
+            throw new BadRequest("* EmbedContentRequest.content: contents is not specified");
+        }
+        int dims = request.path("outputDimensionality").asInt(4);
+        ArrayNode values = arr();
+        for (int k = 0; k < dims; k++) {
+            values.add((index + 1) * 0.25 * (k + 1) * (k % 2 == 0 ? 1 : -1));
+        }
+        return obj("values", values);
     }
 
     /** A GenerateContentResponse; {@code last} adds finishReason and the complete usage. */
