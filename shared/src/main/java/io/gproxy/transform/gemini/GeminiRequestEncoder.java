@@ -105,7 +105,7 @@ final class GeminiRequestEncoder {
             switch (message.role()) {
                 case ASSISTANT -> {
                     content.put("role", "model");
-                    parts = GeminiModelPartEncoder.encode(message.content(), loss, callNames);
+                    parts = GeminiModelPartEncoder.encode(message.content(), loss, callNames, true);
                     if (gemini3) {
                         signFirstCall(parts);
                     }

@@ -64,7 +64,7 @@ final class GeminiResponseCodec {
         ObjectNode candidate = candidates.addObject();
         ObjectNode content = candidate.putObject("content");
         content.put("role", "model");
-        content.set("parts", GeminiModelPartEncoder.encode(response.content(), ctx.loss(), null));
+        content.set("parts", GeminiModelPartEncoder.encode(response.content(), ctx.loss(), null, false));
         candidate.put("finishReason", GeminiMappings.finishToGemini(response.finish()));
         candidate.put("index", 0);
         if (response.usage().cacheCreation5mTokens() != null || response.usage().cacheCreation1hTokens() != null) {

@@ -137,12 +137,9 @@ final class GeminiStreamEncoder implements StreamEncoder {
     }
 
     private List<SseFrame> signature(StreamEvent.ReasoningSignature s) {
-        String signature = s.signature();
-        if (signature == null) {
-            signature = s.encrypted(); // Gemini's one opaque field (surface.md §4.6)
-        } else if (s.encrypted() != null) {
-            loss.drop("reasoning.encrypted");
-        }
+        // Gemini's one opaque field (surface.md §4.6); foreign values are wrapped for the client
+        String signature = GeminiModelPartEncoder.signatureOf(
+                new Content.Reasoning(null, s.signature(), s.encrypted(), false, s.origin()), loss, false);
         if (signature == null) {
             return List.of();
         }

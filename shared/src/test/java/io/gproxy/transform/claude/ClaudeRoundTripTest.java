@@ -14,6 +14,7 @@ import io.gproxy.transform.ir.Generation;
 import io.gproxy.transform.ir.IrRequest;
 import io.gproxy.transform.ir.IrResponse;
 import io.gproxy.transform.ir.Message;
+import io.gproxy.transform.ir.OpaqueReasoning;
 import io.gproxy.transform.ir.Reasoning;
 import io.gproxy.transform.ir.ResponseFormat;
 import io.gproxy.transform.ir.Role;
@@ -322,10 +323,11 @@ class ClaudeRoundTripTest {
                     }
                     case Content.Reasoning rs -> {
                         if (rs.signature() != null && !rs.signature().isEmpty()) {
-                            blocks.add(new Content.Reasoning(rs.text() == null ? "" : rs.text(), rs.signature(), null, false));
+                            blocks.add(new Content.Reasoning(rs.text() == null ? "" : rs.text(), rs.signature(), null, false,
+                                    OpaqueReasoning.ANTHROPIC));
                         }
                         if (rs.encrypted() != null) {
-                            blocks.add(new Content.Reasoning(null, null, rs.encrypted(), false));
+                            blocks.add(new Content.Reasoning(null, null, rs.encrypted(), false, OpaqueReasoning.ANTHROPIC));
                         }
                     }
                     case Content.ToolCall call -> {
@@ -562,10 +564,11 @@ class ClaudeRoundTripTest {
                 case Content.Reasoning rs -> {
                     if (rs.signature() != null || (rs.text() != null && !rs.text().isEmpty())) {
                         content.add(new Content.Reasoning(rs.text() == null ? "" : rs.text(),
-                                rs.signature() == null ? "" : rs.signature(), null, false));
+                                rs.signature() == null ? "" : rs.signature(), null, false,
+                                rs.signature() == null || rs.signature().isEmpty() ? null : OpaqueReasoning.ANTHROPIC));
                     }
                     if (rs.encrypted() != null) {
-                        content.add(new Content.Reasoning(null, null, rs.encrypted(), false));
+                        content.add(new Content.Reasoning(null, null, rs.encrypted(), false, OpaqueReasoning.ANTHROPIC));
                     }
                 }
                 case Content.ToolCall call -> {
@@ -744,13 +747,13 @@ class ClaudeRoundTripTest {
                 case StreamEvent.ReasoningSignature s -> {
                     if (s.signature() != null) {
                         openExpected(out, open, openKind, next, s.index(), "thinking", BlockType.REASONING);
-                        out.add(new StreamEvent.ReasoningSignature(open[1], s.signature(), null));
+                        out.add(new StreamEvent.ReasoningSignature(open[1], s.signature(), null, OpaqueReasoning.ANTHROPIC));
                     }
                     if (s.encrypted() != null) {
                         closeExpected(out, open, openKind);
                         int k = next[0]++;
                         out.add(new StreamEvent.BlockStart(k, BlockType.REASONING, null, null));
-                        out.add(new StreamEvent.ReasoningSignature(k, null, s.encrypted()));
+                        out.add(new StreamEvent.ReasoningSignature(k, null, s.encrypted(), OpaqueReasoning.ANTHROPIC));
                         out.add(new StreamEvent.BlockStop(k));
                     }
                 }
