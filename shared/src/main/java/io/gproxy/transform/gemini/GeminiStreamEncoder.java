@@ -224,8 +224,8 @@ final class GeminiStreamEncoder implements StreamEncoder {
         if (meta != null) {
             body.set("usageMetadata", meta);
         }
-        if (usage.cacheCreation5mTokens() != null || usage.cacheCreation1hTokens() != null) {
-            loss.drop("usage.cache_creation");
+        if (Usage.nz(usage.cacheCreation5mTokens()) + Usage.nz(usage.cacheCreation1hTokens()) > 0) {
+            loss.drop("usage.cache_creation"); // Gemini has no cache-write counter (they stay in the prompt count)
         }
         return frame(body);
     }

@@ -283,7 +283,7 @@ class GeminiRoundTripTest {
         ResponseFormat format = ir.responseFormat() == null ? null
                 : new ResponseFormat(ir.responseFormat().type(), null, null, ir.responseFormat().schema(), null);
         return new IrRequest(null, ir.system(), messages, tools, ir.toolChoice(), null, ir.generation(), format,
-                normaliseReasoning(ir.reasoning()), false, null);
+                normaliseReasoning(ir.reasoning(), ir.model()), false, null);
     }
 
     private static Content normaliseContent(Content c, Map<String, String> names) {
@@ -305,7 +305,7 @@ class GeminiRoundTripTest {
         };
     }
 
-    private static Reasoning normaliseReasoning(Reasoning r) {
+    private static Reasoning normaliseReasoning(Reasoning r, String model) {
         if (r == null) {
             return null;
         }
@@ -318,6 +318,16 @@ class GeminiRoundTripTest {
         }
         if (r.budgetTokens() != null) {
             return new Reasoning(Reasoning.Mode.ENABLED, null, r.budgetTokens(), include, null);
+        }
+        if (r.effort() != null && GeminiRequestEncoder.budgetOnly(model)) {
+            // Gemini 2.5 takes no thinking level: the effort becomes Google's budget for it
+            int budget = switch (r.effort()) {
+                case "none" -> 0;
+                case "minimal", "low" -> 1024;
+                case "high", "xhigh" -> 24576;
+                default -> 8192;
+            };
+            return new Reasoning(budget == 0 ? Reasoning.Mode.DISABLED : Reasoning.Mode.ENABLED, null, budget, include, null);
         }
         if (r.effort() != null) {
             String effort = switch (r.effort()) {
