@@ -279,9 +279,13 @@ final class ClaudeBlocks {
         }
     }
 
-    /** Arguments that are not a JSON object become {@code {}}: the call itself must never be lost. */
+    /**
+     * Arguments that are not a JSON object become {@code {}}: the call itself must never be lost. A custom tool's
+     * free text is its {@code input} parameter (see ClaudeRequestEncoder#inputSchema).
+     */
     static void appendToolUse(Content.ToolCall call, ArrayNode out, ClaudeToolIds ids, LossReport loss) {
-        ObjectNode input = ClaudeJson.parseObject(call.arguments());
+        ObjectNode input = call.custom() ? ClaudeJson.object().put("input", call.arguments() == null ? "" : call.arguments())
+                : ClaudeJson.parseObject(call.arguments());
         if (input == null) {
             if (call.arguments() != null && !call.arguments().isBlank()) {
                 loss.drop("tool_call.arguments");

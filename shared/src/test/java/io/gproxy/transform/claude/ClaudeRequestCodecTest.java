@@ -194,7 +194,8 @@ class ClaudeRequestCodecTest {
                   {"role":"user","content":[{"type":"text","text":"more?"}]}],
                  "tools":[
                   {"name":"lookup","input_schema":{"type":"object","properties":{"q":{"type":"string"}}},"strict":true},
-                  {"name":"patch","description":"Apply a patch","input_schema":{"type":"object","properties":{}}},
+                  {"name":"patch","description":"Apply a patch","input_schema":{"type":"object",
+                    "properties":{"input":{"type":"string"}},"required":["input"]}},
                   {"type":"web_search_20250305","name":"web_search"}],
                  "tool_choice":{"type":"auto","disable_parallel_tool_use":true},
                  "thinking":{"type":"adaptive"},
@@ -203,7 +204,7 @@ class ClaudeRequestCodecTest {
                  "metadata":{"user_id":"u-1"},
                  "stream":false}""", codec.encodeRequest(ir, ctx));
         assertEquals(Set.of("image.detail", "reasoning(unsigned)", "tool_call.arguments", "system(mid-conversation)",
-                "input_audio", "response_format.json_object", "temperature", "seed", "presence_penalty"),
+                "input_audio", "response_format.json_object", "temperature", "seed", "presence_penalty", "tools.custom"),
                 ctx.loss().dropped());
     }
 

@@ -47,7 +47,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *   messages merge and tool results lead their user turn, one TOOL message per result; empty text, audio,
  *   image {@code detail}, images/documents in assistant turns, unsigned reasoning, seed, penalties, n,
  *   JSON-object format and schema name/description/strict are gone; ids become {@code toolu_}; arguments that are
- *   not an object become {@code {}}; custom tools become object-schema functions; a refusal becomes text;
+ *   not an object become {@code {}}; custom tools become functions taking their text as {@code input}; a refusal becomes text;
  *   tool_choice needs tools and cannot say "parallel" with {@code none}; {@code max_tokens} defaults to 16384;
  *   OpenAI effort becomes thinking mode plus output effort (verbosity); sampling is dropped while thinking;
  *   tool-result names are filled from the call;</li>
@@ -333,7 +333,10 @@ class ClaudeRoundTripTest {
                     case Content.ToolCall call -> {
                         String id = ids.forCall(call.id());
                         callNames.put(id, call.name());
-                        blocks.add(new Content.ToolCall(id, call.name(), arguments(call.arguments()), false));
+                        // a custom call's free text travels as the input parameter of its function
+                        blocks.add(new Content.ToolCall(id, call.name(), call.custom()
+                                ? ClaudeJson.write(ClaudeJson.object().put("input", call.arguments()))
+                                : arguments(call.arguments()), false));
                     }
                     case Content.ToolResult res -> {
                         String id = ids.forResult(res.callId());
@@ -383,8 +386,9 @@ class ClaudeRoundTripTest {
         for (Tool t : ir.tools()) {
             tools.add(switch (t.kind()) {
                 case WEB_SEARCH -> new Tool("web_search", null, null, null, Tool.Kind.WEB_SEARCH);
-                case CUSTOM -> new Tool(t.name(), t.description(), parse("{\"type\":\"object\",\"properties\":{}}"), null,
-                        Tool.Kind.FUNCTION);
+                case CUSTOM -> new Tool(t.name(), t.description(), parse(
+                        "{\"type\":\"object\",\"properties\":{\"input\":{\"type\":\"string\"}},\"required\":[\"input\"]}"),
+                        null, Tool.Kind.FUNCTION);
                 case FUNCTION -> {
                     ObjectNode schema = parse("{\"type\":\"object\"}");
                     if (t.parameters() == null) {
