@@ -112,8 +112,12 @@ final class GeminiModelPartEncoder {
      * travels in the field when there is no signature (surface.md §4.6), and is lost when there is one.
      */
     static String signatureOf(Content.Reasoning r, LossReport loss, boolean toApi) {
-        if (r.signature() == null && r.encrypted() == null) {
-            return null;
+        if (isEmpty(r.signature()) && isEmpty(r.encrypted())) {
+            return null; // the empty signature of unsigned thinking a Claude client echoes back is no signature
+        }
+        if (isEmpty(r.signature()) || isEmpty(r.encrypted())) {
+            r = new Content.Reasoning(r.text(), isEmpty(r.signature()) ? null : r.signature(),
+                    isEmpty(r.encrypted()) ? null : r.encrypted(), r.summary(), r.origin());
         }
         if (toApi && !OpaqueReasoning.acceptedBy(r.origin(), OpaqueReasoning.GOOGLE)) {
             loss.drop("reasoning(foreign)");
@@ -130,6 +134,10 @@ final class GeminiModelPartEncoder {
             return r.signature();
         }
         return r.encrypted();
+    }
+
+    private static boolean isEmpty(String s) {
+        return s == null || s.isEmpty();
     }
 
     private static void flush(ArrayNode parts, String signature) {
