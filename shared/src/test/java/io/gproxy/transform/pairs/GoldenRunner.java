@@ -48,7 +48,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 final class GoldenRunner {
     static final long NOW = 1_700_000_000L;
     static final boolean UPDATE = Boolean.getBoolean("golden.update");
-    static final Path ROOT = Path.of("src", "test", "resources", "transform");
+    /** The source tree, not the copy on the classpath, so that update mode writes where the fixtures live. */
+    static final Path ROOT = Files.isDirectory(Path.of("src", "test", "resources", "transform"))
+            ? Path.of("src", "test", "resources", "transform")
+            : Path.of("shared", "src", "test", "resources", "transform"); // run from the repository root
 
     /** The upstream model the pipeline puts on a converted request when the case does not name one. */
     private static final Map<String, String> DEFAULT_UPSTREAM_MODEL = Map.of(
