@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gproxy.transform.TransformContext;
 import io.gproxy.transform.ir.Content;
+import io.gproxy.transform.ir.OpaqueReasoning;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -51,17 +52,21 @@ final class ChatReasoningDetails {
             if (first != null && !first.summary && first.encrypted == null) {
                 first.text = plain;
             } else {
-                blocks.add(0, new Block(null, plain, false, null, null));
+                blocks.add(0, new Block(null, plain, false, null, null, null));
             }
         }
         List<Content.Reasoning> out = new ArrayList<>(blocks.size());
         for (Block b : blocks) {
-            out.add(new Content.Reasoning(b.text, b.signature, b.encrypted, b.summary));
+            out.add(new Content.Reasoning(b.text, b.signature, b.encrypted, b.summary, b.origin));
         }
         return out;
     }
 
-    /** Writes {@code reasoning_content} and {@code reasoning_details} onto {@code message}; nothing when empty. */
+    /**
+     * Writes {@code reasoning_content} and {@code reasoning_details} onto {@code message}; nothing when empty. Each
+     * detail names the origin of the block's opaque values in {@code format}, OpenRouter's convention, so a
+     * signature keeps its origin through a Chat client (and an OpenRouter upstream knows whose it is).
+     */
     static void encode(List<Content.Reasoning> blocks, ObjectNode message) {
         StringBuilder plain = new StringBuilder();
         ArrayNode details = ChatNodes.array();
@@ -76,10 +81,10 @@ final class ChatReasoningDetails {
                 plain.append(r.text());
             }
             if (hasText && r.summary()) {
-                details.add(detail(SUMMARY, id, n).put("summary", r.text()));
+                details.add(detail(SUMMARY, id, n, r.origin()).put("summary", r.text()));
             }
             if ((hasText && !r.summary()) || r.signature() != null) {
-                ObjectNode d = detail(TEXT, id, n);
+                ObjectNode d = detail(TEXT, id, n, r.origin());
                 if (hasText && !r.summary()) {
                     d.put("text", r.text());
                 }
@@ -87,7 +92,7 @@ final class ChatReasoningDetails {
                 details.add(d);
             }
             if (r.encrypted() != null) {
-                details.add(detail(ENCRYPTED, id, n).put("data", r.encrypted()));
+                details.add(detail(ENCRYPTED, id, n, r.origin()).put("data", r.encrypted()));
             }
             if (hasText || r.signature() != null || r.encrypted() != null) {
                 n++;
@@ -101,9 +106,10 @@ final class ChatReasoningDetails {
         }
     }
 
-    static ObjectNode detail(String type, String id, int index) {
+    static ObjectNode detail(String type, String id, int index, String origin) {
         ObjectNode d = ChatNodes.object().put("type", type);
         ChatNodes.putIfNotNull(d, "id", id);
+        ChatNodes.putIfNotNull(d, "format", origin);
         d.put("index", index);
         return d;
     }
@@ -123,13 +129,15 @@ final class ChatReasoningDetails {
         boolean summary;
         String signature;
         String encrypted;
+        String origin;
 
-        Block(String id, String text, boolean summary, String signature, String encrypted) {
+        Block(String id, String text, boolean summary, String signature, String encrypted, String origin) {
             this.id = id;
             this.text = text;
             this.summary = summary;
             this.signature = signature;
             this.encrypted = encrypted;
+            this.origin = origin;
         }
 
         static Block of(JsonNode d, TransformContext ctx) {
@@ -138,13 +146,15 @@ final class ChatReasoningDetails {
             }
             String type = ChatNodes.text(d, "type");
             String id = ChatNodes.text(d, "id");
+            String origin = OpaqueReasoning.originOf(ChatNodes.text(d, "format"));
             Block b;
             if (TEXT.equals(type)) {
-                b = new Block(id, nonEmpty(ChatNodes.text(d, "text")), false, nonEmpty(ChatNodes.text(d, "signature")), null);
+                b = new Block(id, nonEmpty(ChatNodes.text(d, "text")), false, nonEmpty(ChatNodes.text(d, "signature")),
+                        null, origin);
             } else if (SUMMARY.equals(type)) {
-                b = new Block(id, nonEmpty(ChatNodes.text(d, "summary")), true, null, null);
+                b = new Block(id, nonEmpty(ChatNodes.text(d, "summary")), true, null, null, origin);
             } else if (ENCRYPTED.equals(type)) {
-                b = new Block(id, null, false, null, nonEmpty(ChatNodes.text(d, "data")));
+                b = new Block(id, null, false, null, nonEmpty(ChatNodes.text(d, "data")), origin);
             } else {
                 ctx.loss().drop("reasoning_details[]." + type);
                 return null;
@@ -170,6 +180,9 @@ final class ChatReasoningDetails {
             }
             if (next.encrypted != null) {
                 encrypted = next.encrypted;
+            }
+            if (origin == null) {
+                origin = next.origin;
             }
             return true;
         }

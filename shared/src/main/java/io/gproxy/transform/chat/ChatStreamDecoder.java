@@ -5,6 +5,7 @@ import io.gproxy.protocol.sse.SseFrame;
 import io.gproxy.transform.StreamDecoder;
 import io.gproxy.transform.TransformContext;
 import io.gproxy.transform.TransformException;
+import io.gproxy.transform.ir.OpaqueReasoning;
 import io.gproxy.transform.ir.StreamEvent;
 import io.gproxy.transform.ir.StreamEvent.BlockType;
 import io.gproxy.transform.ir.Usage;
@@ -142,7 +143,7 @@ final class ChatStreamDecoder implements StreamDecoder {
             if (functionCall != null && functionCall.isObject()) {
                 String name = ChatNodes.text(functionCall, "name");
                 toolFragment(LEGACY_FUNCTION_KEY, name == null ? null : ChatAssistantMessages.legacyCallId(name),
-                        name, ChatNodes.text(functionCall, "arguments"), out);
+                        name, ChatNodes.text(functionCall, "arguments"), false, out);
             }
         }
         String reason = ChatNodes.text(choice, "finish_reason");
@@ -164,7 +165,7 @@ final class ChatStreamDecoder implements StreamDecoder {
         JsonNode details = delta.get("reasoning_details");
         boolean hasPlain = plain != null && !plain.isEmpty();
         if (hasPlain) {
-            reasoningText(plain, firstTextDetailIndex(details), out);
+            reasoningText(plain, firstTextDetailIndex(details), summaryOnly(details), out);
         }
         if (details == null || !details.isArray()) {
             return;
@@ -172,29 +173,45 @@ final class ChatStreamDecoder implements StreamDecoder {
         for (JsonNode d : details) {
             String type = ChatNodes.text(d, "type");
             Integer index = d.path("index").isInt() ? d.get("index").intValue() : null;
+            String origin = OpaqueReasoning.originOf(ChatNodes.text(d, "format"));
             if (ChatReasoningDetails.TEXT.equals(type)) {
                 String text = ChatNodes.text(d, "text");
                 if (!hasPlain && text != null && !text.isEmpty()) {
-                    reasoningText(text, index, out);
+                    reasoningText(text, index, false, out);
                 }
                 String signature = ChatNodes.text(d, "signature");
                 if (signature != null && !signature.isEmpty()) {
-                    reasoningSeal(signature, null, index, out);
+                    reasoningSeal(signature, null, origin, index, out);
                 }
             } else if (ChatReasoningDetails.SUMMARY.equals(type)) {
                 String summary = ChatNodes.text(d, "summary");
                 if (!hasPlain && summary != null && !summary.isEmpty()) {
-                    reasoningText(summary, index, out);
+                    reasoningText(summary, index, true, out);
                 }
             } else if (ChatReasoningDetails.ENCRYPTED.equals(type)) {
                 String data = ChatNodes.text(d, "data");
                 if (data != null && !data.isEmpty()) {
-                    reasoningSeal(null, data, index, out);
+                    reasoningSeal(null, data, origin, index, out);
                 }
             } else {
                 ctx.loss().drop("reasoning_details[]." + type);
             }
         }
+    }
+
+    /** The plain reasoning text is a summary when the details that carry text are all summaries. */
+    private static boolean summaryOnly(JsonNode details) {
+        boolean summary = false;
+        if (details != null && details.isArray()) {
+            for (JsonNode d : details) {
+                String type = ChatNodes.text(d, "type");
+                if (ChatReasoningDetails.TEXT.equals(type) && ChatNodes.text(d, "text") != null) {
+                    return false;
+                }
+                summary |= ChatReasoningDetails.SUMMARY.equals(type);
+            }
+        }
+        return summary;
     }
 
     private static Integer firstTextDetailIndex(JsonNode details) {
@@ -215,22 +232,23 @@ final class ChatStreamDecoder implements StreamDecoder {
                 && (detailIndex == null || openDetailIndex == null || detailIndex.equals(openDetailIndex));
     }
 
-    private void reasoningText(String text, Integer detailIndex, List<StreamEvent> out) {
+    private void reasoningText(String text, Integer detailIndex, boolean summary, List<StreamEvent> out) {
         if (!sameReasoning(detailIndex) || openSealed) {
             openReasoning(detailIndex, out);
         } else if (openDetailIndex == null) {
             openDetailIndex = detailIndex;
         }
-        out.add(new StreamEvent.ReasoningDelta(openIndex, text));
+        out.add(new StreamEvent.ReasoningDelta(openIndex, text, summary));
     }
 
-    private void reasoningSeal(String signature, String encrypted, Integer detailIndex, List<StreamEvent> out) {
+    private void reasoningSeal(String signature, String encrypted, String origin, Integer detailIndex,
+                               List<StreamEvent> out) {
         boolean fits = sameReasoning(detailIndex) && (signature == null || !openHasSignature)
                 && (encrypted == null || !openHasEncrypted);
         if (!fits) {
             openReasoning(detailIndex, out);
         }
-        out.add(new StreamEvent.ReasoningSignature(openIndex, signature, encrypted));
+        out.add(new StreamEvent.ReasoningSignature(openIndex, signature, encrypted, origin));
         openSealed = true;
         openHasSignature |= signature != null;
         openHasEncrypted |= encrypted != null;
@@ -251,9 +269,6 @@ final class ChatStreamDecoder implements StreamDecoder {
     private void onToolCall(JsonNode call, List<StreamEvent> out) {
         boolean custom = "custom".equals(ChatNodes.text(call, "type")) || call.has("custom");
         JsonNode fn = custom ? call.get("custom") : call.get("function");
-        if (custom) {
-            ctx.loss().drop("tool_calls[].custom"); // IR stream blocks cannot mark a call as custom
-        }
         String id = ChatNodes.text(call, "id");
         if (id != null && id.isEmpty()) {
             id = null;
@@ -268,7 +283,7 @@ final class ChatStreamDecoder implements StreamDecoder {
         JsonNode args = fn == null ? null : fn.get(custom ? "input" : "arguments");
         // loose servers stream the arguments object itself
         String argsText = args == null || args.isNull() ? null : args.isTextual() ? args.asText() : ChatNodes.serialize(args);
-        toolFragment(key, id, ChatNodes.text(fn, "name"), argsText, out);
+        toolFragment(key, id, ChatNodes.text(fn, "name"), argsText, custom, out);
     }
 
     /**
@@ -276,12 +291,13 @@ final class ChatStreamDecoder implements StreamDecoder {
      * tool block; later fragments append to it. A fragment for a call already closed cannot be placed in IR
      * order and is dropped (OpenAI never interleaves calls).
      */
-    private void toolFragment(int key, String id, String name, String arguments, List<StreamEvent> out) {
+    private void toolFragment(int key, String id, String name, String arguments, boolean custom,
+                              List<StreamEvent> out) {
         ToolSlot slot = tools.get(key);
         boolean isNew = slot == null || (id != null && !id.equals(slot.id()));
         if (isNew) {
             String callId = id != null ? id : "call_" + (key == LEGACY_FUNCTION_KEY ? tools.size() : key);
-            open(BlockType.TOOL_CALL, callId, name == null ? "" : name, out);
+            open(BlockType.TOOL_CALL, callId, name == null ? "" : name, custom, out);
             slot = new ToolSlot(key, openIndex, callId);
             tools.put(key, slot);
             openTool = slot;
@@ -298,10 +314,14 @@ final class ChatStreamDecoder implements StreamDecoder {
     }
 
     private void open(BlockType type, String toolCallId, String toolName, List<StreamEvent> out) {
+        open(type, toolCallId, toolName, false, out);
+    }
+
+    private void open(BlockType type, String toolCallId, String toolName, boolean custom, List<StreamEvent> out) {
         close(out);
         openIndex = nextIndex++;
         openType = type;
-        out.add(new StreamEvent.BlockStart(openIndex, type, toolCallId, toolName));
+        out.add(new StreamEvent.BlockStart(openIndex, type, toolCallId, toolName, custom));
     }
 
     private void close(List<StreamEvent> out) {

@@ -39,7 +39,11 @@ final class ChatStreamEncoder implements StreamEncoder {
     private final Map<Integer, Block> blocks = new HashMap<>();
 
     /** What an IR block index is on the Chat side: its kind and Chat's tool or reasoning-detail index. */
-    private record Block(BlockType type, int chatIndex) {}
+    private record Block(BlockType type, int chatIndex, boolean custom) {
+        Block(BlockType type, int chatIndex) {
+            this(type, chatIndex, false);
+        }
+    }
 
     ChatStreamEncoder(TransformContext ctx) {
         this.ctx = ctx;
@@ -69,8 +73,10 @@ final class ChatStreamEncoder implements StreamEncoder {
             case StreamEvent.ReasoningDelta r -> {
                 if (!r.text().isEmpty()) {
                     ObjectNode delta = ChatNodes.object().put("reasoning_content", r.text());
-                    delta.putArray("reasoning_details").add(ChatNodes.object().put("type", ChatReasoningDetails.TEXT)
-                            .put("text", r.text()).put("index", reasoningIndex(r.index())));
+                    ObjectNode detail = r.summary()
+                            ? ChatNodes.object().put("type", ChatReasoningDetails.SUMMARY).put("summary", r.text())
+                            : ChatNodes.object().put("type", ChatReasoningDetails.TEXT).put("text", r.text());
+                    delta.putArray("reasoning_details").add(detail.put("index", reasoningIndex(r.index())));
                     emitDelta(delta, out);
                 }
             }
@@ -79,7 +85,11 @@ final class ChatStreamEncoder implements StreamEncoder {
                 Block block = blocks.get(a.index());
                 if (block != null && block.type() == BlockType.TOOL_CALL && !a.partialJson().isEmpty()) {
                     ObjectNode call = ChatNodes.object().put("index", block.chatIndex());
-                    call.putObject("function").put("arguments", a.partialJson());
+                    if (block.custom()) {
+                        call.putObject("custom").put("input", a.partialJson());
+                    } else {
+                        call.putObject("function").put("arguments", a.partialJson());
+                    }
                     emitToolDelta(call, out);
                 }
             }
@@ -120,12 +130,19 @@ final class ChatStreamEncoder implements StreamEncoder {
         switch (b.type()) {
             case TOOL_CALL -> {
                 int k = toolCount++;
-                blocks.put(b.index(), new Block(BlockType.TOOL_CALL, k));
+                blocks.put(b.index(), new Block(BlockType.TOOL_CALL, k, b.custom()));
                 sawToolCall = true;
                 ObjectNode call = ChatNodes.object().put("index", k);
                 call.put("id", b.toolCallId() != null ? b.toolCallId() : "call_" + k);
-                call.put("type", "function");
-                call.putObject("function").put("name", b.toolName() == null ? "" : b.toolName()).put("arguments", "");
+                String name = b.toolName() == null ? "" : b.toolName();
+                if (b.custom()) {
+                    // the message form of a custom tool call (Chat has no custom shape of its own for deltas)
+                    call.put("type", "custom");
+                    call.putObject("custom").put("name", name).put("input", "");
+                } else {
+                    call.put("type", "function");
+                    call.putObject("function").put("name", name).put("arguments", "");
+                }
                 emitToolDelta(call, out);
             }
             case REASONING -> blocks.put(b.index(), new Block(BlockType.REASONING, reasoningCount++));
@@ -137,10 +154,14 @@ final class ChatStreamEncoder implements StreamEncoder {
         int index = reasoningIndex(sig.index());
         ArrayNode details = ChatNodes.array();
         if (sig.signature() != null && !sig.signature().isEmpty()) {
-            details.addObject().put("type", ChatReasoningDetails.TEXT).put("signature", sig.signature()).put("index", index);
+            ObjectNode d = details.addObject().put("type", ChatReasoningDetails.TEXT).put("signature", sig.signature());
+            ChatNodes.putIfNotNull(d, "format", sig.origin());
+            d.put("index", index);
         }
         if (sig.encrypted() != null && !sig.encrypted().isEmpty()) {
-            details.addObject().put("type", ChatReasoningDetails.ENCRYPTED).put("data", sig.encrypted()).put("index", index);
+            ObjectNode d = details.addObject().put("type", ChatReasoningDetails.ENCRYPTED).put("data", sig.encrypted());
+            ChatNodes.putIfNotNull(d, "format", sig.origin());
+            d.put("index", index);
         }
         if (!details.isEmpty()) {
             ObjectNode delta = ChatNodes.object();

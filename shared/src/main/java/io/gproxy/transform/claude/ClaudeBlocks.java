@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gproxy.transform.TransformException;
 import io.gproxy.transform.ir.Content;
 import io.gproxy.transform.ir.LossReport;
+import io.gproxy.transform.ir.OpaqueReasoning;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -126,13 +127,28 @@ final class ClaudeBlocks {
         return new Content.ToolCall(id, name, arguments, false);
     }
 
+    /**
+     * A signature is Anthropic's unless it is a value of another provider the gateway wrapped for this client
+     * ({@link OpaqueReasoning}); an empty one (the unsigned thinking a client echoes) has no origin.
+     */
     static Content.Reasoning decodeThinking(JsonNode block) throws TransformException {
-        return new Content.Reasoning(ClaudeJson.string(block, "thinking", "thinking"),
-                ClaudeJson.string(block, "signature", "thinking"), null, false);
+        String text = ClaudeJson.string(block, "thinking", "thinking");
+        String signature = ClaudeJson.string(block, "signature", "thinking");
+        OpaqueReasoning.Opaque wrapped = OpaqueReasoning.unwrap(signature);
+        if (wrapped != null) {
+            return new Content.Reasoning(text, wrapped.signature(), wrapped.encrypted(), false, wrapped.origin());
+        }
+        return new Content.Reasoning(text, signature, null, false,
+                signature == null || signature.isEmpty() ? null : OpaqueReasoning.ANTHROPIC);
     }
 
     static Content.Reasoning decodeRedactedThinking(JsonNode block) throws TransformException {
-        return new Content.Reasoning(null, null, ClaudeJson.string(block, "data", "redacted_thinking"), false);
+        String data = ClaudeJson.string(block, "data", "redacted_thinking");
+        OpaqueReasoning.Opaque wrapped = OpaqueReasoning.unwrap(data);
+        if (wrapped != null) {
+            return new Content.Reasoning(null, wrapped.signature(), wrapped.encrypted(), false, wrapped.origin());
+        }
+        return new Content.Reasoning(null, null, data, false, data == null ? null : OpaqueReasoning.ANTHROPIC);
     }
 
     /** {@code content} of a tool_result: a string or text/image/document blocks. */
@@ -263,9 +279,13 @@ final class ClaudeBlocks {
         }
     }
 
-    /** Arguments that are not a JSON object become {@code {}}: the call itself must never be lost. */
+    /**
+     * Arguments that are not a JSON object become {@code {}}: the call itself must never be lost. A custom tool's
+     * free text is its {@code input} parameter (see ClaudeRequestEncoder#inputSchema).
+     */
     static void appendToolUse(Content.ToolCall call, ArrayNode out, ClaudeToolIds ids, LossReport loss) {
-        ObjectNode input = ClaudeJson.parseObject(call.arguments());
+        ObjectNode input = call.custom() ? ClaudeJson.object().put("input", call.arguments() == null ? "" : call.arguments())
+                : ClaudeJson.parseObject(call.arguments());
         if (input == null) {
             if (call.arguments() != null && !call.arguments().isBlank()) {
                 loss.drop("tool_call.arguments");
@@ -281,25 +301,43 @@ final class ClaudeBlocks {
 
     /**
      * @param toApi the block goes to the Claude API, which rejects thinking without a valid signature: unsigned
-     *              reasoning (no signature, or the empty one a Claude client echoes back) is dropped there, while a
-     *              client answer keeps it visible with an empty signature
+     *              reasoning (no signature, or the empty one a Claude client echoes back) is dropped there, and so
+     *              are another provider's signature and encrypted reasoning (the API rejects foreign values), while
+     *              a client answer keeps unsigned reasoning visible with an empty signature and gets foreign values
+     *              wrapped ({@link OpaqueReasoning#wrap}) so they come back with their origin
      */
     static void appendReasoning(Content.Reasoning r, ArrayNode out, boolean toApi, LossReport loss) {
+        String signature = r.signature();
+        String encrypted = r.encrypted();
+        if (toApi && !OpaqueReasoning.acceptedBy(r.origin(), OpaqueReasoning.ANTHROPIC)) {
+            if (nonEmpty(signature) || nonEmpty(encrypted)) {
+                loss.drop("reasoning(foreign)");
+            }
+            signature = null;
+            encrypted = null;
+        } else if (!toApi && OpaqueReasoning.foreignTo(r.origin(), OpaqueReasoning.ANTHROPIC)) {
+            signature = nonEmpty(signature) ? OpaqueReasoning.wrap(r.origin(), signature, null) : signature;
+            encrypted = nonEmpty(encrypted) ? OpaqueReasoning.wrap(r.origin(), null, encrypted) : encrypted;
+        }
         boolean hasText = r.text() != null && !r.text().isEmpty();
-        boolean signed = toApi ? r.signature() != null && !r.signature().isEmpty() : r.signature() != null;
+        boolean signed = toApi ? nonEmpty(signature) : signature != null;
         if (signed || (hasText && !toApi)) {
             ObjectNode b = out.addObject();
             b.put("type", "thinking");
             b.put("thinking", r.text() == null ? "" : r.text());
-            b.put("signature", r.signature() == null ? "" : r.signature());
+            b.put("signature", signature == null ? "" : signature);
         } else if (hasText) {
             loss.drop("reasoning(unsigned)");
         }
-        if (r.encrypted() != null && !r.encrypted().isEmpty()) {
+        if (nonEmpty(encrypted)) {
             ObjectNode b = out.addObject();
             b.put("type", "redacted_thinking");
-            b.put("data", r.encrypted());
+            b.put("data", encrypted);
         }
+    }
+
+    private static boolean nonEmpty(String s) {
+        return s != null && !s.isEmpty();
     }
 
     static void appendToolResult(Content.ToolResult result, ArrayNode out, ClaudeToolIds ids, LossReport loss) {

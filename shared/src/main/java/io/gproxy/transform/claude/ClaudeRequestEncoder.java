@@ -236,6 +236,9 @@ final class ClaudeRequestEncoder {
             if (t.description() != null) {
                 out.put("description", t.description());
             }
+            if (t.kind() == Tool.Kind.CUSTOM) {
+                loss.drop("tools.custom");
+            }
             out.set("input_schema", inputSchema(t));
             if (t.strict() != null && t.kind() == Tool.Kind.FUNCTION) {
                 out.put("strict", t.strict());
@@ -271,9 +274,20 @@ final class ClaudeRequestEncoder {
         }
     }
 
-    /** Claude needs an object schema; custom (free-text) tools get an empty one (surface.md §4.3). */
+    /**
+     * Claude needs an object schema. A custom (free-text) tool becomes a function taking its text as one string
+     * parameter {@code input}, as the Gemini codec declares it: surface.md §4.3's empty schema would leave the model
+     * no way to pass the text (Codex's apply_patch through a Claude channel), and Codex also accepts apply_patch as
+     * a function call with {@code {"input": ...}}.
+     */
     private static ObjectNode inputSchema(Tool t) {
         ObjectNode schema = ClaudeJson.object();
+        if (t.kind() == Tool.Kind.CUSTOM) {
+            schema.put("type", "object");
+            schema.putObject("properties").putObject("input").put("type", "string");
+            schema.putArray("required").add("input");
+            return schema;
+        }
         if (t.kind() != Tool.Kind.FUNCTION || t.parameters() == null) {
             schema.put("type", "object");
             schema.putObject("properties");

@@ -5,6 +5,7 @@ import io.gproxy.protocol.sse.SseFrame;
 import io.gproxy.transform.StreamDecoder;
 import io.gproxy.transform.TransformContext;
 import io.gproxy.transform.ir.FinishReason;
+import io.gproxy.transform.ir.OpaqueReasoning;
 import io.gproxy.transform.ir.StreamEvent;
 import io.gproxy.transform.ir.StreamEvent.BlockType;
 import io.gproxy.transform.ir.Usage;
@@ -172,13 +173,13 @@ final class ClaudeStreamDecoder implements StreamDecoder {
                 }
                 String signature = ClaudeJson.lenientString(block, "signature");
                 if (signature != null && !signature.isEmpty()) {
-                    out.add(new StreamEvent.ReasoningSignature(index, signature, null));
+                    out.add(signatureEvent(index, signature, null));
                 }
             }
             case "redacted_thinking" -> {
                 String redacted = ClaudeJson.lenientString(block, "data");
                 if (redacted != null) {
-                    out.add(new StreamEvent.ReasoningSignature(index, null, redacted));
+                    out.add(signatureEvent(index, null, redacted));
                 }
             }
             default -> {
@@ -251,7 +252,7 @@ final class ClaudeStreamDecoder implements StreamDecoder {
             case "signature_delta" -> {
                 String signature = ClaudeJson.lenientString(delta, "signature");
                 if (openType == BlockType.REASONING && signature != null && !signature.isEmpty()) {
-                    out.add(new StreamEvent.ReasoningSignature(index, signature, null));
+                    out.add(signatureEvent(index, signature, null));
                 }
             }
             case "input_json_delta" -> {
@@ -265,6 +266,15 @@ final class ClaudeStreamDecoder implements StreamDecoder {
                 // future delta types
             }
         }
+    }
+
+    /** Anthropic's value, or another provider's that the gateway wrapped for a Claude client (OpaqueReasoning). */
+    private static StreamEvent.ReasoningSignature signatureEvent(int index, String signature, String redacted) {
+        OpaqueReasoning.Opaque wrapped = OpaqueReasoning.unwrap(signature != null ? signature : redacted);
+        if (wrapped != null) {
+            return new StreamEvent.ReasoningSignature(index, wrapped.signature(), wrapped.encrypted(), wrapped.origin());
+        }
+        return new StreamEvent.ReasoningSignature(index, signature, redacted, OpaqueReasoning.ANTHROPIC);
     }
 
     private void blockStop(JsonNode data, List<StreamEvent> out) {

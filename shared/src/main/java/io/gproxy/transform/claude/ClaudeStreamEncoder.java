@@ -5,6 +5,7 @@ import io.gproxy.protocol.sse.SseFrame;
 import io.gproxy.transform.StreamEncoder;
 import io.gproxy.transform.TransformContext;
 import io.gproxy.transform.ir.FinishReason;
+import io.gproxy.transform.ir.OpaqueReasoning;
 import io.gproxy.transform.ir.StreamEvent;
 import io.gproxy.transform.ir.StreamEvent.BlockType;
 import io.gproxy.transform.ir.Usage;
@@ -165,11 +166,13 @@ final class ClaudeStreamEncoder implements StreamEncoder {
         if (block.type != BlockType.REASONING) {
             return;
         }
+        // another provider's values reach a Claude client wrapped, so they come back with their origin
+        boolean foreign = OpaqueReasoning.foreignTo(r.origin(), OpaqueReasoning.ANTHROPIC);
         if (nonEmpty(r.signature())) {
             ensureOpen(block, "thinking", out);
             ObjectNode delta = ClaudeJson.object();
             delta.put("type", "signature_delta");
-            delta.put("signature", r.signature());
+            delta.put("signature", foreign ? OpaqueReasoning.wrap(r.origin(), r.signature(), null) : r.signature());
             out.add(blockDelta(delta));
         }
         if (nonEmpty(r.encrypted())) {
@@ -178,7 +181,7 @@ final class ClaudeStreamEncoder implements StreamEncoder {
             ensureMessageStart(out);
             ObjectNode start = ClaudeJson.object();
             start.put("type", "redacted_thinking");
-            start.put("data", r.encrypted());
+            start.put("data", foreign ? OpaqueReasoning.wrap(r.origin(), null, r.encrypted()) : r.encrypted());
             out.add(blockStart(nextIndex++, start));
             out.add(blockStop(nextIndex - 1));
         }

@@ -14,6 +14,12 @@
  *   thinking on, a temperature other than 1, top_k and a top_p below 0.95 are dropped, and when the last
  *   tool-calling assistant turn has no signed thinking (history from another protocol) thinking is sent as
  *   disabled, because the API rejects both.</li>
+ *   <li>Opaque reasoning: only Anthropic's signatures and redacted thinking (or values of unknown origin) go to
+ *   the API; another provider's are dropped ({@code reasoning(foreign)}), and reach a Claude client wrapped
+ *   ({@link io.gproxy.transform.ir.OpaqueReasoning}) so they return to their provider intact.</li>
+ *   <li>Custom (free-text) tools are functions taking their text as one string parameter {@code input}, as the
+ *   Gemini codec declares them (surface.md §4.3 says an empty schema, which leaves the model no way to pass the
+ *   text).</li>
  *   <li>Usage: IR input includes cache reads and writes; Claude's {@code input_tokens} does not. Cache fields
  *   are always written (zero when unknown), as the API does.</li>
  *   <li>Streams: a missing {@code message_stop} is an {@code incomplete_stream} error, never a fabricated

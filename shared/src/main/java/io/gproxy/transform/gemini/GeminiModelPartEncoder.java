@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gproxy.transform.ir.Content;
 import io.gproxy.transform.ir.LossReport;
+import io.gproxy.transform.ir.OpaqueReasoning;
 
 import java.util.List;
 import java.util.Map;
@@ -16,15 +17,19 @@ import java.util.Map;
 final class GeminiModelPartEncoder {
     private GeminiModelPartEncoder() {}
 
-    /** {@code callNames} collects call id → function name for the function responses that follow; may be null. */
-    static ArrayNode encode(List<Content> contents, LossReport loss, Map<String, String> callNames) {
+    /**
+     * @param callNames collects call id → function name for the function responses that follow; may be null
+     * @param toApi     the parts go to the Gemini API (request history), which rejects another provider's opaque
+     *                  values; otherwise they go to a Gemini client, which gets foreign values wrapped
+     */
+    static ArrayNode encode(List<Content> contents, LossReport loss, Map<String, String> callNames, boolean toApi) {
         ArrayNode parts = GeminiMappings.NODES.arrayNode();
         String pending = null;
         for (Content content : contents) {
             ObjectNode part;
             switch (content) {
                 case Content.Reasoning r -> {
-                    String signature = signatureOf(r, loss);
+                    String signature = signatureOf(r, loss, toApi);
                     if (r.text() == null || r.text().isEmpty()) {
                         if (signature != null) {
                             flush(parts, pending);
@@ -99,10 +104,29 @@ final class GeminiModelPartEncoder {
     }
 
     /**
-     * Gemini has one opaque field; encrypted reasoning (Claude redacted thinking) travels in it when there is no
-     * signature (surface.md §4.6), otherwise it is lost.
+     * Gemini has one opaque field, {@code thoughtSignature}. Toward the API only Google's values (or values of
+     * unknown origin) are sent: the API rejects a foreign signature, so another provider's is dropped (a Gemini 3
+     * function call then gets the documented skip value). Toward a client, a foreign value, or one that is not
+     * canonical Base64 (the Gemini SDKs hold the field as bytes), travels {@link OpaqueReasoning#wrap wrapped},
+     * signature and encrypted reasoning together, so it comes back with its origin. Otherwise encrypted reasoning
+     * travels in the field when there is no signature (surface.md §4.6), and is lost when there is one.
      */
-    static String signatureOf(Content.Reasoning r, LossReport loss) {
+    static String signatureOf(Content.Reasoning r, LossReport loss, boolean toApi) {
+        if (isEmpty(r.signature()) && isEmpty(r.encrypted())) {
+            return null; // the empty signature of unsigned thinking a Claude client echoes back is no signature
+        }
+        if (isEmpty(r.signature()) || isEmpty(r.encrypted())) {
+            r = new Content.Reasoning(r.text(), isEmpty(r.signature()) ? null : r.signature(),
+                    isEmpty(r.encrypted()) ? null : r.encrypted(), r.summary(), r.origin());
+        }
+        if (toApi && !OpaqueReasoning.acceptedBy(r.origin(), OpaqueReasoning.GOOGLE)) {
+            loss.drop("reasoning(foreign)");
+            return null;
+        }
+        if (!toApi && (OpaqueReasoning.foreignTo(r.origin(), OpaqueReasoning.GOOGLE)
+                || !OpaqueReasoning.isStandardBase64(r.signature() != null ? r.signature() : r.encrypted()))) {
+            return OpaqueReasoning.wrap(r.origin(), r.signature(), r.encrypted());
+        }
         if (r.signature() != null) {
             if (r.encrypted() != null) {
                 loss.drop("reasoning.encrypted");
@@ -110,6 +134,10 @@ final class GeminiModelPartEncoder {
             return r.signature();
         }
         return r.encrypted();
+    }
+
+    private static boolean isEmpty(String s) {
+        return s == null || s.isEmpty();
     }
 
     private static void flush(ArrayNode parts, String signature) {

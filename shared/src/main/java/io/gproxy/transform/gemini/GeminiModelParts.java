@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.gproxy.transform.TransformException;
 import io.gproxy.transform.ir.Content;
 import io.gproxy.transform.ir.LossReport;
+import io.gproxy.transform.ir.OpaqueReasoning;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +46,7 @@ final class GeminiModelParts {
             String t = text.asText();
             if (thought) {
                 if (!t.isEmpty() || signature != null) {
-                    out.add(new Content.Reasoning(t.isEmpty() ? null : t, signature, null, false));
+                    out.add(reasoning(t.isEmpty() ? null : t, signature));
                 }
             } else {
                 addSignature(signature, out);
@@ -86,7 +87,20 @@ final class GeminiModelParts {
 
     private static void addSignature(String signature, List<Content> out) {
         if (signature != null) {
-            out.add(new Content.Reasoning(null, signature, null, false));
+            out.add(reasoning(null, signature));
         }
+    }
+
+    /**
+     * A thought signature is Google's, unless it is another provider's value the gateway wrapped for this client
+     * ({@link OpaqueReasoning}).
+     */
+    static Content.Reasoning reasoning(String text, String thoughtSignature) {
+        OpaqueReasoning.Opaque wrapped = OpaqueReasoning.unwrap(thoughtSignature);
+        if (wrapped != null) {
+            return new Content.Reasoning(text, wrapped.signature(), wrapped.encrypted(), false, wrapped.origin());
+        }
+        return new Content.Reasoning(text, thoughtSignature, null, false,
+                thoughtSignature == null ? null : OpaqueReasoning.GOOGLE);
     }
 }

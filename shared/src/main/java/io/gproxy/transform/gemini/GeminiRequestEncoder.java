@@ -105,7 +105,7 @@ final class GeminiRequestEncoder {
             switch (message.role()) {
                 case ASSISTANT -> {
                     content.put("role", "model");
-                    parts = GeminiModelPartEncoder.encode(message.content(), loss, callNames);
+                    parts = GeminiModelPartEncoder.encode(message.content(), loss, callNames, true);
                     if (gemini3) {
                         signFirstCall(parts);
                     }
@@ -302,7 +302,7 @@ final class GeminiRequestEncoder {
             gc.put("candidateCount", g.candidateCount());
         }
         responseFormat(request.responseFormat(), gc);
-        ObjectNode thinking = thinkingConfig(request.reasoning());
+        ObjectNode thinking = thinkingConfig(request.reasoning(), request.model());
         if (thinking != null) {
             gc.set("thinkingConfig", thinking);
         }
@@ -337,9 +337,11 @@ final class GeminiRequestEncoder {
 
     /**
      * surface.md §4.8. Gemini takes a budget or a level, not both: a budget (or DISABLED, budget 0) wins over the
-     * effort. ADAPTIVE without a budget or level is the dynamic budget -1 (or just includeThoughts:true).
+     * effort. ADAPTIVE without a budget or level is the dynamic budget -1 (or just includeThoughts:true). Gemini 2.5
+     * and older take no {@code thinkingLevel} (it came with Gemini 3), so for those models an effort becomes the
+     * budget Google's own OpenAI compatibility layer uses for it: none 0, low 1024, medium 8192, high 24576.
      */
-    private ObjectNode thinkingConfig(Reasoning reasoning) {
+    private ObjectNode thinkingConfig(Reasoning reasoning, String model) {
         if (reasoning == null) {
             return null;
         }
@@ -365,12 +367,34 @@ final class GeminiRequestEncoder {
             if (reasoning.effort() != null) {
                 loss.drop("reasoning.effort");
             }
+        } else if (reasoning.effort() != null && budgetOnly(model)) {
+            tc.put("thinkingBudget", budget(reasoning.effort()));
         } else if (reasoning.effort() != null) {
             tc.put("thinkingLevel", level(reasoning.effort()));
         } else if (mode == Reasoning.Mode.ADAPTIVE && !Boolean.TRUE.equals(include)) {
             tc.put("thinkingBudget", -1); // dynamic; {includeThoughts:true} alone already decodes as adaptive
         }
         return tc.isEmpty() ? null : tc;
+    }
+
+    /** A model known to predate thinking levels (Gemini 1.x and 2.x); unknown models get levels. */
+    static boolean budgetOnly(String model) {
+        if (model == null) {
+            return false;
+        }
+        String m = model.toLowerCase(Locale.ROOT);
+        int at = m.lastIndexOf('/'); // models/gemini-2.5-pro, publishers/google/models/...
+        m = m.substring(at + 1);
+        return m.startsWith("gemini-1.") || m.startsWith("gemini-2.") || m.startsWith("gemini-2-");
+    }
+
+    private static int budget(String effort) {
+        return switch (effort.toLowerCase(Locale.ROOT)) {
+            case "none" -> 0;
+            case "minimal", "low" -> 1024;
+            case "high", "xhigh", "max" -> 24576;
+            default -> 8192;
+        };
     }
 
     private static String level(String effort) {

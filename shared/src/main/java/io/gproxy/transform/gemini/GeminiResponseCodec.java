@@ -64,11 +64,11 @@ final class GeminiResponseCodec {
         ObjectNode candidate = candidates.addObject();
         ObjectNode content = candidate.putObject("content");
         content.put("role", "model");
-        content.set("parts", GeminiModelPartEncoder.encode(response.content(), ctx.loss(), null));
+        content.set("parts", GeminiModelPartEncoder.encode(response.content(), ctx.loss(), null, false));
         candidate.put("finishReason", GeminiMappings.finishToGemini(response.finish()));
         candidate.put("index", 0);
-        if (response.usage().cacheCreation5mTokens() != null || response.usage().cacheCreation1hTokens() != null) {
-            ctx.loss().drop("usage.cache_creation");
+        if (Usage.nz(response.usage().cacheCreation5mTokens()) + Usage.nz(response.usage().cacheCreation1hTokens()) > 0) {
+            ctx.loss().drop("usage.cache_creation"); // Gemini has no cache-write counter (they stay in the prompt count)
         }
         ObjectNode usage = GeminiMappings.usageToGemini(response.usage());
         if (usage != null) {

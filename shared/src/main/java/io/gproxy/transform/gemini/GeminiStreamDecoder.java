@@ -6,6 +6,7 @@ import io.gproxy.protocol.sse.SseFrame;
 import io.gproxy.transform.StreamDecoder;
 import io.gproxy.transform.TransformContext;
 import io.gproxy.transform.TransformException;
+import io.gproxy.transform.ir.Content;
 import io.gproxy.transform.ir.FinishReason;
 import io.gproxy.transform.ir.LossReport;
 import io.gproxy.transform.ir.StreamEvent;
@@ -126,7 +127,7 @@ final class GeminiStreamDecoder implements StreamDecoder {
                     out.add(new StreamEvent.ReasoningDelta(openIndex, t));
                 }
                 if (signature != null) {
-                    out.add(new StreamEvent.ReasoningSignature(openIndex, signature, null));
+                    out.add(signatureEvent(openIndex, signature));
                     openSigned = true;
                 }
                 return;
@@ -169,8 +170,13 @@ final class GeminiStreamDecoder implements StreamDecoder {
             return;
         }
         open(BlockType.REASONING, null, null, out);
-        out.add(new StreamEvent.ReasoningSignature(openIndex, signature, null));
+        out.add(signatureEvent(openIndex, signature));
         close(out);
+    }
+
+    private static StreamEvent.ReasoningSignature signatureEvent(int index, String thoughtSignature) {
+        Content.Reasoning r = GeminiModelParts.reasoning(null, thoughtSignature);
+        return new StreamEvent.ReasoningSignature(index, r.signature(), r.encrypted(), r.origin());
     }
 
     private void open(BlockType type, String toolId, String toolName, List<StreamEvent> out) {

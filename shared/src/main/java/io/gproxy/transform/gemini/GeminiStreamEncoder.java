@@ -137,12 +137,9 @@ final class GeminiStreamEncoder implements StreamEncoder {
     }
 
     private List<SseFrame> signature(StreamEvent.ReasoningSignature s) {
-        String signature = s.signature();
-        if (signature == null) {
-            signature = s.encrypted(); // Gemini's one opaque field (surface.md §4.6)
-        } else if (s.encrypted() != null) {
-            loss.drop("reasoning.encrypted");
-        }
+        // Gemini's one opaque field (surface.md §4.6); foreign values are wrapped for the client
+        String signature = GeminiModelPartEncoder.signatureOf(
+                new Content.Reasoning(null, s.signature(), s.encrypted(), false, s.origin()), loss, false);
         if (signature == null) {
             return List.of();
         }
@@ -227,8 +224,8 @@ final class GeminiStreamEncoder implements StreamEncoder {
         if (meta != null) {
             body.set("usageMetadata", meta);
         }
-        if (usage.cacheCreation5mTokens() != null || usage.cacheCreation1hTokens() != null) {
-            loss.drop("usage.cache_creation");
+        if (Usage.nz(usage.cacheCreation5mTokens()) + Usage.nz(usage.cacheCreation1hTokens()) > 0) {
+            loss.drop("usage.cache_creation"); // Gemini has no cache-write counter (they stay in the prompt count)
         }
         return frame(body);
     }

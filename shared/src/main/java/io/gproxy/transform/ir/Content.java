@@ -52,8 +52,20 @@ public sealed interface Content {
      * {@code redacted_thinking.data}, Responses {@code encrypted_content}).
      *
      * @param summary the text is a summary (Responses {@code summary_text}) rather than raw reasoning
+     * @param origin  who issued {@code signature} and {@code encrypted} ({@link OpaqueReasoning#ANTHROPIC},
+     *                {@link OpaqueReasoning#GOOGLE}, {@link OpaqueReasoning#OPENAI}, another provider's name), or
+     *                null when unknown. Providers reject each other's opaque values, so an encoder sends them to its
+     *                API only when the origin is its own or unknown, and hands foreign ones to its clients wrapped
+     *                ({@link OpaqueReasoning#wrap}) so the origin survives the round trip.
      */
-    record Reasoning(String text, String signature, String encrypted, boolean summary) implements Content {}
+    record Reasoning(String text, String signature, String encrypted, boolean summary, String origin)
+            implements Content {
+
+        /** Reasoning whose opaque values (if any) have no known origin. */
+        public Reasoning(String text, String signature, String encrypted, boolean summary) {
+            this(text, signature, encrypted, summary, null);
+        }
+    }
 
     /** The model refused (OpenAI {@code refusal}). */
     record Refusal(String text) implements Content {}

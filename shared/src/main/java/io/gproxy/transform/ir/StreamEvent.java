@@ -15,15 +15,38 @@ public sealed interface StreamEvent {
     /** First event of every stream; {@code usage} may hold the input tokens already. */
     record Start(String id, String model, Usage usage) implements StreamEvent {}
 
-    /** A block opens. For tool calls {@code toolCallId} and {@code toolName} are set. */
-    record BlockStart(int index, BlockType type, String toolCallId, String toolName) implements StreamEvent {}
+    /**
+     * A block opens. For tool calls {@code toolCallId} and {@code toolName} are set, and {@code custom} marks an
+     * OpenAI custom (free-text input) tool call, whose argument deltas are plain text rather than JSON.
+     */
+    record BlockStart(int index, BlockType type, String toolCallId, String toolName, boolean custom)
+            implements StreamEvent {
+
+        public BlockStart(int index, BlockType type, String toolCallId, String toolName) {
+            this(index, type, toolCallId, toolName, false);
+        }
+    }
 
     record TextDelta(int index, String text) implements StreamEvent {}
 
-    record ReasoningDelta(int index, String text) implements StreamEvent {}
+    /** Reasoning text; {@code summary} when it is a summary (Responses {@code summary_text}) rather than raw. */
+    record ReasoningDelta(int index, String text, boolean summary) implements StreamEvent {
 
-    /** The opaque reasoning signature (or encrypted reasoning) of a reasoning block. */
-    record ReasoningSignature(int index, String signature, String encrypted) implements StreamEvent {}
+        public ReasoningDelta(int index, String text) {
+            this(index, text, false);
+        }
+    }
+
+    /**
+     * The opaque reasoning signature (or encrypted reasoning) of a reasoning block, and who issued it (see
+     * {@link Content.Reasoning#origin()}; null when unknown).
+     */
+    record ReasoningSignature(int index, String signature, String encrypted, String origin) implements StreamEvent {
+
+        public ReasoningSignature(int index, String signature, String encrypted) {
+            this(index, signature, encrypted, null);
+        }
+    }
 
     /** A fragment of a tool call's JSON arguments text. */
     record ToolArgumentsDelta(int index, String partialJson) implements StreamEvent {}

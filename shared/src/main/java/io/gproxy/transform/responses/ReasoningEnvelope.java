@@ -1,50 +1,44 @@
 package io.gproxy.transform.responses;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
+import io.gproxy.transform.ir.OpaqueReasoning;
 
 /**
- * Carries a foreign reasoning signature (Claude {@code signature}, Gemini {@code thoughtSignature}) through a
- * Responses client. Responses reasoning items have no signature field, and clients such as Codex only send back
- * {@code encrypted_content} (unknown fields are lost when they re-serialise the item), so the signature rides inside
- * {@code encrypted_content} under a prefix that real OpenAI blobs never carry. Decoding splits it again, so the
- * Claude or Gemini upstream gets its signature back unchanged on the next turn.
- *
- * <p>Format: {@code gproxy.sig.v1:<base64url(signature)>.<encrypted or empty>}.
+ * The {@code encrypted_content} of a reasoning item for a Responses client, and back. Responses reasoning items have
+ * no signature field, and clients such as Codex only send back {@code encrypted_content} (unknown fields are lost
+ * when they re-serialise the item), so a foreign signature (Claude {@code signature}, Gemini
+ * {@code thoughtSignature}) rides inside {@code encrypted_content} in the {@link OpaqueReasoning#wrap wrapped form},
+ * and so does encrypted reasoning that OpenAI did not issue (Claude {@code redacted_thinking}). OpenAI's own
+ * encrypted content (or content of unknown origin) stays as it is. Decoding splits a wrapped value again, so the
+ * Claude or Gemini upstream gets its value back unchanged on the next turn, and OpenAI never sees a foreign one.
  */
 final class ReasoningEnvelope {
-    static final String PREFIX = "gproxy.sig.v1:";
-
     private ReasoningEnvelope() {}
 
     /** The {@code encrypted_content} to send to a client, or null when there is nothing opaque to carry. */
-    static String wrap(String signature, String encrypted) {
-        if (signature == null || signature.isEmpty()) {
-            return encrypted;
+    static String wrap(String signature, String encrypted, String origin) {
+        boolean sig = signature != null && !signature.isEmpty();
+        if (!sig && (encrypted == null || !OpaqueReasoning.foreignTo(origin, OpaqueReasoning.OPENAI))) {
+            return encrypted == null || encrypted.isEmpty() ? null : encrypted;
         }
-        String sig = Base64.getUrlEncoder().withoutPadding().encodeToString(signature.getBytes(StandardCharsets.UTF_8));
-        return PREFIX + sig + "." + (encrypted == null ? "" : encrypted);
+        return OpaqueReasoning.wrap(origin, signature, encrypted);
     }
 
-    /** Splits an {@code encrypted_content} value; plain values come back as encrypted with no signature. */
+    /** {@link #wrap(String, String, String)} for values of unknown origin. */
+    static String wrap(String signature, String encrypted) {
+        return wrap(signature, encrypted, null);
+    }
+
+    /** Splits an {@code encrypted_content} value; a plain value is OpenAI's encrypted reasoning. */
     static Opaque unwrap(String encryptedContent) {
         if (encryptedContent == null || encryptedContent.isEmpty()) {
-            return new Opaque(null, null);
+            return new Opaque(null, null, null);
         }
-        if (!encryptedContent.startsWith(PREFIX)) {
-            return new Opaque(null, encryptedContent);
+        OpaqueReasoning.Opaque wrapped = OpaqueReasoning.unwrap(encryptedContent);
+        if (wrapped != null) {
+            return new Opaque(wrapped.signature(), wrapped.encrypted(), wrapped.origin());
         }
-        String rest = encryptedContent.substring(PREFIX.length());
-        int dot = rest.indexOf('.');
-        String sigPart = dot < 0 ? rest : rest.substring(0, dot);
-        String enc = dot < 0 || dot == rest.length() - 1 ? null : rest.substring(dot + 1);
-        try {
-            String sig = new String(Base64.getUrlDecoder().decode(sigPart), StandardCharsets.UTF_8);
-            return new Opaque(sig, enc);
-        } catch (IllegalArgumentException e) {
-            return new Opaque(null, encryptedContent); // not ours after all: pass it on untouched
-        }
+        return new Opaque(null, encryptedContent, OpaqueReasoning.OPENAI);
     }
 
-    record Opaque(String signature, String encrypted) {}
+    record Opaque(String signature, String encrypted, String origin) {}
 }

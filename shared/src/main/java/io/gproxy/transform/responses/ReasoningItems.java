@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gproxy.protocol.Json;
 import io.gproxy.transform.ir.Content;
 import io.gproxy.transform.ir.LossReport;
+import io.gproxy.transform.ir.OpaqueReasoning;
 
 /**
  * Responses {@code reasoning} items ⇔ IR reasoning blocks. One item is one block: raw reasoning
@@ -30,7 +31,8 @@ final class ReasoningItems {
         if (text.isEmpty() && opaque.signature() == null && opaque.encrypted() == null) {
             return null;
         }
-        return new Content.Reasoning(text, opaque.signature(), opaque.encrypted(), isSummary && !text.isEmpty());
+        return new Content.Reasoning(text, opaque.signature(), opaque.encrypted(), isSummary && !text.isEmpty(),
+                opaque.origin());
     }
 
     private static String join(JsonNode parts, String type, String separator) {
@@ -60,20 +62,26 @@ final class ReasoningItems {
     /**
      * A reasoning input item for a Responses upstream. It has no {@code id}: with {@code store:false} an item id
      * makes the API look the item up server-side and fail. A foreign signature means nothing to OpenAI and is
-     * dropped; the text and OpenAI's own encrypted content are sent back.
+     * dropped, and so is encrypted reasoning another provider issued (OpenAI rejects it as
+     * {@code invalid_encrypted_content}); the text and OpenAI's own encrypted content are sent back.
      */
     static ObjectNode encodeInput(Content.Reasoning r, LossReport loss) {
         if (r.signature() != null) {
             loss.drop("reasoning.signature");
         }
+        String encrypted = r.encrypted();
+        if (encrypted != null && !OpaqueReasoning.acceptedBy(r.origin(), OpaqueReasoning.OPENAI)) {
+            loss.drop("reasoning(foreign)");
+            encrypted = null;
+        }
         boolean hasText = r.text() != null && !r.text().isEmpty();
-        if (!hasText && r.encrypted() == null) {
+        if (!hasText && encrypted == null) {
             return null;
         }
         ObjectNode item = Json.MAPPER.createObjectNode().put("type", "reasoning");
         writeText(item, r);
-        if (r.encrypted() != null) {
-            item.put("encrypted_content", r.encrypted());
+        if (encrypted != null) {
+            item.put("encrypted_content", encrypted);
         }
         return item;
     }
@@ -82,7 +90,7 @@ final class ReasoningItems {
     static ObjectNode encodeOutput(String id, Content.Reasoning r) {
         ObjectNode item = Json.MAPPER.createObjectNode().put("id", id).put("type", "reasoning");
         writeText(item, r);
-        String opaque = ReasoningEnvelope.wrap(r.signature(), r.encrypted());
+        String opaque = ReasoningEnvelope.wrap(r.signature(), r.encrypted(), r.origin());
         if (opaque != null) {
             item.put("encrypted_content", opaque);
         }

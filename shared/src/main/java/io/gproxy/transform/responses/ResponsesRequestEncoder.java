@@ -181,7 +181,7 @@ final class ResponsesRequestEncoder {
                     ObjectNode item = ReasoningItems.encodeInput(r, loss);
                     if (item != null) {
                         input.add(item);
-                        encrypted |= r.encrypted() != null;
+                        encrypted |= item.has("encrypted_content");
                     }
                 }
                 case Content.ToolCall tc -> {

@@ -168,13 +168,17 @@ final class ResponsesStreamDecoder implements StreamDecoder {
     // ------------------------------------------------------------------ blocks
 
     private int open(List<StreamEvent> out, String key, BlockType type, String callId, String name) {
+        return open(out, key, type, callId, name, false);
+    }
+
+    private int open(List<StreamEvent> out, String key, BlockType type, String callId, String name, boolean custom) {
         if (open != null && open.key().equals(key)) {
             return open.index();
         }
         close(out);
         open = new Open(key, nextIndex++);
         anyBlock = true;
-        out.add(new StreamEvent.BlockStart(open.index(), type, callId, name));
+        out.add(new StreamEvent.BlockStart(open.index(), type, callId, name, custom));
         return open.index();
     }
 
@@ -223,7 +227,7 @@ final class ResponsesStreamDecoder implements StreamDecoder {
                 st.callId = callId(item);
                 st.name = JsonFields.strLenient(item, "name");
                 sawToolCall = true;
-                int index = open(out, "o" + oi + ":t", BlockType.TOOL_CALL, st.callId, st.name);
+                int index = open(out, "o" + oi + ":t", BlockType.TOOL_CALL, st.callId, st.name, custom);
                 st.emitted = true;
                 String args = item.path(custom ? "input" : "arguments").asText("");
                 if (!args.isEmpty()) {
@@ -282,12 +286,12 @@ final class ResponsesStreamDecoder implements StreamDecoder {
         }
         int index = open(out, "o" + oi + ":r", BlockType.REASONING, null, null);
         if (summary && st.lastSummaryIndex != null && st.lastSummaryIndex != partIndex) {
-            out.add(new StreamEvent.ReasoningDelta(index, ReasoningItems.PART_SEPARATOR));
+            out.add(new StreamEvent.ReasoningDelta(index, ReasoningItems.PART_SEPARATOR, true));
         }
         if (summary) {
             st.lastSummaryIndex = partIndex;
         }
-        out.add(new StreamEvent.ReasoningDelta(index, text));
+        out.add(new StreamEvent.ReasoningDelta(index, text, summary));
         st.partsSeen.add(part);
         st.emitted = true;
     }
@@ -303,8 +307,10 @@ final class ResponsesStreamDecoder implements StreamDecoder {
         if (st.callId == null) {
             sawToolCall = true;
         }
+        boolean custom = "custom_tool_call".equals(st.type)
+                || e.path("type").asText().startsWith("response.custom_tool_call_input");
         int index = open(out, "o" + oi + ":t", BlockType.TOOL_CALL, st.callId != null ? st.callId : fallbackId,
-                st.name);
+                st.name, custom);
         out.add(new StreamEvent.ToolArgumentsDelta(index, text));
         st.argsSeen = true;
         st.emitted = true;
@@ -336,7 +342,7 @@ final class ResponsesStreamDecoder implements StreamDecoder {
                     Content.Reasoning r = ReasoningItems.decode(item, loss);
                     if (r != null && r.text() != null && !r.text().isEmpty()) {
                         int index = open(out, key, BlockType.REASONING, null, null);
-                        out.add(new StreamEvent.ReasoningDelta(index, r.text()));
+                        out.add(new StreamEvent.ReasoningDelta(index, r.text(), r.summary()));
                         st.emitted = true;
                     }
                 }
@@ -344,7 +350,8 @@ final class ResponsesStreamDecoder implements StreamDecoder {
                         ReasoningEnvelope.unwrap(JsonFields.strLenient(item, "encrypted_content"));
                 if (opaque.signature() != null || opaque.encrypted() != null) {
                     int index = open(out, key, BlockType.REASONING, null, null);
-                    out.add(new StreamEvent.ReasoningSignature(index, opaque.signature(), opaque.encrypted()));
+                    out.add(new StreamEvent.ReasoningSignature(index, opaque.signature(), opaque.encrypted(),
+                            opaque.origin()));
                     st.emitted = true;
                 }
             }
@@ -353,7 +360,7 @@ final class ResponsesStreamDecoder implements StreamDecoder {
                 sawToolCall = true;
                 String callId = st.callId != null ? st.callId : callId(item);
                 String name = st.name != null ? st.name : JsonFields.strLenient(item, "name");
-                int index = open(out, "o" + oi + ":t", BlockType.TOOL_CALL, callId, name);
+                int index = open(out, "o" + oi + ":t", BlockType.TOOL_CALL, callId, name, custom);
                 String args = item.path(custom ? "input" : "arguments").asText("");
                 if (!st.argsSeen && !args.isEmpty()) {
                     out.add(new StreamEvent.ToolArgumentsDelta(index, args));
@@ -382,15 +389,15 @@ final class ResponsesStreamDecoder implements StreamDecoder {
                 case Content.Reasoning r -> {
                     index = open(out, "x" + nextIndex, BlockType.REASONING, null, null);
                     if (r.text() != null && !r.text().isEmpty()) {
-                        out.add(new StreamEvent.ReasoningDelta(index, r.text()));
+                        out.add(new StreamEvent.ReasoningDelta(index, r.text(), r.summary()));
                     }
                     if (r.signature() != null || r.encrypted() != null) {
-                        out.add(new StreamEvent.ReasoningSignature(index, r.signature(), r.encrypted()));
+                        out.add(new StreamEvent.ReasoningSignature(index, r.signature(), r.encrypted(), r.origin()));
                     }
                 }
                 case Content.ToolCall tc -> {
                     sawToolCall = true;
-                    index = open(out, "x" + nextIndex, BlockType.TOOL_CALL, tc.id(), tc.name());
+                    index = open(out, "x" + nextIndex, BlockType.TOOL_CALL, tc.id(), tc.name(), tc.custom());
                     if (tc.arguments() != null && !tc.arguments().isEmpty()) {
                         out.add(new StreamEvent.ToolArgumentsDelta(index, tc.arguments()));
                     }

@@ -26,7 +26,8 @@ import java.util.List;
  * <p>Items open lazily on their first content, so an IR block without text never becomes an empty item (a reasoning
  * block with only encrypted content or a signature still does, at its stop). Output indexes are allocated here.
  * Reasoning text is streamed as a summary, the form clients display and send back; a signature rides inside
- * {@code encrypted_content} (see {@link ReasoningEnvelope}).
+ * {@code encrypted_content} (see {@link ReasoningEnvelope}). Custom tool calls (free-text input) stream as
+ * {@code custom_tool_call} items with {@code response.custom_tool_call_input.*} events.
  */
 final class ResponsesStreamEncoder implements StreamEncoder {
     /** A code the openai-java SDK accepts when it validates events (spec §2.5 says upstream_error, which it rejects). */
@@ -51,6 +52,7 @@ final class ResponsesStreamEncoder implements StreamEncoder {
         final BlockType type;
         final String callId;
         final String name;
+        final boolean custom;
         final StringBuilder text = new StringBuilder();
         boolean onWire;
         boolean summaryOpen;
@@ -58,12 +60,14 @@ final class ResponsesStreamEncoder implements StreamEncoder {
         int outputIndex;
         String signature;
         String encrypted;
+        String origin;
 
-        Block(int irIndex, BlockType type, String callId, String name) {
+        Block(int irIndex, BlockType type, String callId, String name, boolean custom) {
             this.irIndex = irIndex;
             this.type = type;
             this.callId = callId;
             this.name = name;
+            this.custom = custom;
         }
     }
 
@@ -91,7 +95,7 @@ final class ResponsesStreamEncoder implements StreamEncoder {
             case StreamEvent.BlockStart b -> {
                 closeBlock(out);
                 ensureCreated(out);
-                block = new Block(b.index(), b.type(), b.toolCallId(), b.toolName());
+                block = new Block(b.index(), b.type(), b.toolCallId(), b.toolName(), b.custom());
                 if (b.type() == BlockType.TOOL_CALL) {
                     openItem(out, block); // id and name are known: announce the call at once
                 }
@@ -132,12 +136,16 @@ final class ResponsesStreamEncoder implements StreamEncoder {
                 if (s.encrypted() != null) {
                     b.encrypted = s.encrypted();
                 }
+                if (s.origin() != null) {
+                    b.origin = s.origin();
+                }
             }
             case StreamEvent.ToolArgumentsDelta a -> {
                 Block b = blockFor(out, a.index(), BlockType.TOOL_CALL);
                 if (!a.partialJson().isEmpty() && b.type == BlockType.TOOL_CALL) {
                     openItem(out, b);
-                    out.add(frame(itemEvent(b, "response.function_call_arguments.delta").put("delta", a.partialJson())));
+                    out.add(frame(itemEvent(b, b.custom ? "response.custom_tool_call_input.delta"
+                            : "response.function_call_arguments.delta").put("delta", a.partialJson())));
                     b.text.append(a.partialJson());
                 }
             }
@@ -221,7 +229,7 @@ final class ResponsesStreamEncoder implements StreamEncoder {
         if (block == null || block.irIndex != irIndex) {
             closeBlock(out);
             ensureCreated(out);
-            block = new Block(irIndex, type, null, null);
+            block = new Block(irIndex, type, null, null, false);
         }
         return block;
     }
@@ -244,9 +252,9 @@ final class ResponsesStreamEncoder implements StreamEncoder {
                 item.putArray("summary");
             }
             default -> {
-                b.itemId = ResponseEnvelope.itemId("fc", responseId(), b.outputIndex);
+                b.itemId = ResponseEnvelope.itemId(b.custom ? "ctc" : "fc", responseId(), b.outputIndex);
                 item = ResponseEnvelope.toolCallItem(b.itemId, "in_progress", callId(b), b.name == null ? "" : b.name,
-                        "", false);
+                        "", b.custom);
             }
         }
         ObjectNode added = event("response.output_item.added").put("output_index", b.outputIndex);
@@ -303,18 +311,24 @@ final class ResponsesStreamEncoder implements StreamEncoder {
                     partDone.putObject("part").put("type", "summary_text").put("text", text);
                     out.add(frame(partDone));
                 }
-                item = ReasoningItems.encodeOutput(b.itemId, new Content.Reasoning(text, b.signature, b.encrypted, true));
+                item = ReasoningItems.encodeOutput(b.itemId,
+                        new Content.Reasoning(text, b.signature, b.encrypted, true, b.origin));
             }
             default -> {
-                if (text.isEmpty()) {
-                    // a call without arguments still sends a JSON object, as the API does
-                    text = "{}";
-                    out.add(frame(itemEvent(b, "response.function_call_arguments.delta").put("delta", text)));
+                if (b.custom) {
+                    // a custom tool takes free text: its input is whatever was streamed, possibly empty
+                    out.add(frame(itemEvent(b, "response.custom_tool_call_input.done").put("input", text)));
+                } else {
+                    if (text.isEmpty()) {
+                        // a call without arguments still sends a JSON object, as the API does
+                        text = "{}";
+                        out.add(frame(itemEvent(b, "response.function_call_arguments.delta").put("delta", text)));
+                    }
+                    out.add(frame(itemEvent(b, "response.function_call_arguments.done").put("arguments", text)
+                            .put("name", b.name == null ? "" : b.name)));
                 }
-                out.add(frame(itemEvent(b, "response.function_call_arguments.done").put("arguments", text)
-                        .put("name", b.name == null ? "" : b.name)));
                 item = ResponseEnvelope.toolCallItem(b.itemId, "completed", callId(b), b.name == null ? "" : b.name,
-                        text, false);
+                        text, b.custom);
             }
         }
         ObjectNode done = event("response.output_item.done").put("output_index", b.outputIndex);

@@ -2,6 +2,7 @@ package io.gproxy.transform.chat;
 
 import io.gproxy.transform.TransformContext;
 import io.gproxy.transform.TransformException;
+import io.gproxy.transform.ir.OpaqueReasoning;
 import io.gproxy.transform.ir.Content;
 import io.gproxy.transform.ir.Generation;
 import io.gproxy.transform.ir.IrRequest;
@@ -88,8 +89,9 @@ class ChatRequestDecodeTest {
         List<Message> messages = List.of(
                 new Message(Role.USER, List.of(new Content.Text("Compute 17*23 with the calculator."))),
                 new Message(Role.ASSISTANT, List.of(
-                        new Content.Reasoning("The user wants 17*23.", "EqQBCkgIBxABGAIiQLTSig==", null, false),
-                        new Content.Reasoning(null, null, "EmwKAhgBEgy3vdRedacted==", false),
+                        new Content.Reasoning("The user wants 17*23.", "EqQBCkgIBxABGAIiQLTSig==", null, false,
+                                OpaqueReasoning.ANTHROPIC),
+                        new Content.Reasoning(null, null, "EmwKAhgBEgy3vdRedacted==", false, OpaqueReasoning.ANTHROPIC),
                         new Content.Text("I'll use the calculator."),
                         new Content.ToolCall(toolu, "calculator", "{\"expression\":\"17*23\"}", false))),
                 new Message(Role.TOOL, List.of(new Content.ToolResult(toolu, "calculator", List.of(new Content.Text("391")), false))),
@@ -210,7 +212,7 @@ class ChatRequestDecodeTest {
         IrRequest ir = CODEC.decodeRequest(json("{\"messages\":[{\"role\":\"assistant\",\"content\":\"ok\","
                 + "\"reasoning_details\":[{\"type\":\"reasoning.summary\",\"summary\":\"Plan\",\"id\":\"rs_1\",\"format\":\"openai-responses-v1\",\"index\":0},"
                 + "{\"type\":\"reasoning.encrypted\",\"data\":\"gAAAAB\",\"id\":\"rs_1\",\"format\":\"openai-responses-v1\",\"index\":0}]}]}"), ctx());
-        assertEquals(List.of(new Content.Reasoning("Plan", null, "gAAAAB", true), new Content.Text("ok")),
+        assertEquals(List.of(new Content.Reasoning("Plan", null, "gAAAAB", true, OpaqueReasoning.OPENAI), new Content.Text("ok")),
                 ir.messages().get(0).content());
     }
 }

@@ -194,8 +194,10 @@ class ChatRequestEncodeTest {
         assertJson("""
                 {"role":"assistant","content":"I'll use the calculator.","reasoning_content":"The user wants 17*23.",
                  "reasoning_details":[
-                   {"type":"reasoning.text","id":"reasoning_0","index":0,"text":"The user wants 17*23.","signature":"EqQBCkgIBxABGAIiQLTSig=="},
-                   {"type":"reasoning.encrypted","id":"reasoning_1","index":1,"data":"EmwKAhgBEgy3vdRedacted=="}],
+                   {"type":"reasoning.text","id":"reasoning_0","index":0,"text":"The user wants 17*23.","signature":"EqQBCkgIBxABGAIiQLTSig==",
+                    "format":"anthropic-claude-v1"},
+                   {"type":"reasoning.encrypted","id":"reasoning_1","index":1,"data":"EmwKAhgBEgy3vdRedacted==",
+                    "format":"anthropic-claude-v1"}],
                  "tool_calls":[{"id":"toolu_01A09q90qw90lq917835lq9","type":"function",
                    "function":{"name":"calculator","arguments":"{\\"expression\\":\\"17*23\\"}"}}]}
                 """, messages.get(2));

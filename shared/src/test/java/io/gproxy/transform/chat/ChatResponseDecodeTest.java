@@ -2,6 +2,7 @@ package io.gproxy.transform.chat;
 
 import io.gproxy.transform.TransformContext;
 import io.gproxy.transform.TransformException;
+import io.gproxy.transform.ir.OpaqueReasoning;
 import io.gproxy.transform.ir.Content;
 import io.gproxy.transform.ir.FinishReason;
 import io.gproxy.transform.ir.IrResponse;
@@ -45,7 +46,8 @@ class ChatResponseDecodeTest {
     @Test
     void reasoningWithSignature() throws Exception {
         assertEquals(new IrResponse("gen-1752000000-AbCdEfGhIjKlMnOpQrSt", "anthropic/claude-sonnet-4.5",
-                        List.of(new Content.Reasoning("Multiply 17 by 20, then add 17 × 3.", "ErUBCkYIBRgCIkDsig==", null, false),
+                        List.of(new Content.Reasoning("Multiply 17 by 20, then add 17 × 3.", "ErUBCkYIBRgCIkDsig==", null, false,
+                                OpaqueReasoning.ANTHROPIC),
                                 new Content.Text("17 × 23 = 391.")),
                         FinishReason.STOP, new Usage(40L, 95L, 0L, null, null, 72L), 1752000000L),
                 CODEC.decodeResponse(fixture("response_reasoning.json"), ctx()));

@@ -4,6 +4,7 @@ import io.gproxy.protocol.sse.SseFrame;
 import io.gproxy.transform.StreamDecoder;
 import io.gproxy.transform.TransformContext;
 import io.gproxy.transform.TransformException;
+import io.gproxy.transform.ir.OpaqueReasoning;
 import io.gproxy.transform.ir.FinishReason;
 import io.gproxy.transform.ir.StreamEvent;
 import io.gproxy.transform.ir.StreamEvent.BlockStart;
@@ -89,7 +90,7 @@ class ChatStreamDecodeTest {
                 new Start("gen-1752000200-QwErTyUiOpAsDfGhJkLz", "anthropic/claude-sonnet-4.5", Usage.EMPTY),
                 new BlockStart(0, BlockType.REASONING, null, null),
                 new ReasoningDelta(0, "Multiply 17 by 20"), new ReasoningDelta(0, ", then add 51."),
-                new ReasoningSignature(0, "ErUBCkYIBRgCIkDsig==", null),
+                new ReasoningSignature(0, "ErUBCkYIBRgCIkDsig==", null, OpaqueReasoning.ANTHROPIC),
                 new BlockStop(0),
                 new BlockStart(1, BlockType.TEXT, null, null),
                 new TextDelta(1, "17 × 23 = 391."),
@@ -273,7 +274,7 @@ class ChatStreamDecodeTest {
                 new BlockStart(0, BlockType.REASONING, null, null), new ReasoningDelta(0, "a"),
                 new ReasoningSignature(0, "s0", null), new BlockStop(0),
                 new BlockStart(1, BlockType.REASONING, null, null), new ReasoningSignature(1, null, "enc"), new BlockStop(1),
-                new BlockStart(2, BlockType.REASONING, null, null), new ReasoningDelta(2, "b"), new BlockStop(2),
+                new BlockStart(2, BlockType.REASONING, null, null), new ReasoningDelta(2, "b", true), new BlockStop(2),
                 new Finish(FinishReason.STOP), new End()),
                 decode(ctx(),
                         delta("{\"reasoning_details\":[{\"type\":\"reasoning.text\",\"text\":\"a\",\"index\":0}]}"),

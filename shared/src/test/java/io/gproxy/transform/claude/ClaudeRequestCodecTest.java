@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gproxy.transform.TransformContext;
 import io.gproxy.transform.TransformException;
+import io.gproxy.transform.ir.OpaqueReasoning;
 import io.gproxy.transform.ir.Content;
 import io.gproxy.transform.ir.Generation;
 import io.gproxy.transform.ir.IrRequest;
@@ -70,7 +71,8 @@ class ClaudeRequestCodecTest {
                         new Content.Image("image/png", "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==", null, null, null))),
                 new Message(Role.ASSISTANT, List.of(
                         new Content.Reasoning("The user wants the weather in Paris. I should call get_weather.",
-                                "EqQBCkYIBxgCKkDkAqYmPK0l2VjT4B3oBb8qNLiZJ3vEHq1JwUQp9VXeYw==", null, false),
+                                "EqQBCkYIBxgCKkDkAqYmPK0l2VjT4B3oBb8qNLiZJ3vEHq1JwUQp9VXeYw==", null, false,
+                                OpaqueReasoning.ANTHROPIC),
                         new Content.Text("Let me check the weather."),
                         new Content.ToolCall("toolu_01A09q90qw90lq917835lq9", "get_weather",
                                 "{\"location\":\"Paris, France\",\"unit\":\"celsius\"}", false))),
@@ -80,7 +82,8 @@ class ClaudeRequestCodecTest {
                         new Content.Document("application/pdf", null, "https://example.com/q3-report.pdf", null,
                                 "Q3 report", null))),
                 new Message(Role.ASSISTANT, List.of(
-                        new Content.Reasoning(null, null, "EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpPkNRj2YfWXGmKDxH4mPnZ5sQ7vB5URj", false),
+                        new Content.Reasoning(null, null, "EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpPkNRj2YfWXGmKDxH4mPnZ5sQ7vB5URj", false,
+                                OpaqueReasoning.ANTHROPIC),
                         new Content.ToolCall("toolu_01B7sK2yWJ4qkY3Dn4cXR8fz", "read_file", "{\"path\":\"/tmp/q3.txt\"}",
                                 false))),
                 new Message(Role.TOOL, List.of(new Content.ToolResult("toolu_01B7sK2yWJ4qkY3Dn4cXR8fz", "read_file",
@@ -191,7 +194,8 @@ class ClaudeRequestCodecTest {
                   {"role":"user","content":[{"type":"text","text":"more?"}]}],
                  "tools":[
                   {"name":"lookup","input_schema":{"type":"object","properties":{"q":{"type":"string"}}},"strict":true},
-                  {"name":"patch","description":"Apply a patch","input_schema":{"type":"object","properties":{}}},
+                  {"name":"patch","description":"Apply a patch","input_schema":{"type":"object",
+                    "properties":{"input":{"type":"string"}},"required":["input"]}},
                   {"type":"web_search_20250305","name":"web_search"}],
                  "tool_choice":{"type":"auto","disable_parallel_tool_use":true},
                  "thinking":{"type":"adaptive"},
@@ -200,7 +204,7 @@ class ClaudeRequestCodecTest {
                  "metadata":{"user_id":"u-1"},
                  "stream":false}""", codec.encodeRequest(ir, ctx));
         assertEquals(Set.of("image.detail", "reasoning(unsigned)", "tool_call.arguments", "system(mid-conversation)",
-                "input_audio", "response_format.json_object", "temperature", "seed", "presence_penalty"),
+                "input_audio", "response_format.json_object", "temperature", "seed", "presence_penalty", "tools.custom"),
                 ctx.loss().dropped());
     }
 

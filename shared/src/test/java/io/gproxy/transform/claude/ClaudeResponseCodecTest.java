@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gproxy.transform.TransformContext;
 import io.gproxy.transform.TransformException;
+import io.gproxy.transform.ir.OpaqueReasoning;
 import io.gproxy.transform.ir.Content;
 import io.gproxy.transform.ir.FinishReason;
 import io.gproxy.transform.ir.IrResponse;
@@ -49,9 +50,10 @@ class ClaudeResponseCodecTest {
     void decodesThinkingAndRedactedThinking() throws Exception {
         assertEquals(new IrResponse("msg_01Tq7pL2xz4wN3", "claude-opus-4-6", List.of(
                         new Content.Reasoning("27 * 453: 27*400 = 10800, 27*53 = 1431, total 12231.",
-                                "EuYBCkQYAiJAgCs1le6/Pol5Z4/JMomVOouGrWdhYNsH3ukzUECbB6iWrSQtsQuRHJID6lWV", null, false),
+                                "EuYBCkQYAiJAgCs1le6/Pol5Z4/JMomVOouGrWdhYNsH3ukzUECbB6iWrSQtsQuRHJID6lWV", null, false,
+                                OpaqueReasoning.ANTHROPIC),
                         new Content.Reasoning(null, null,
-                                "EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpP", false),
+                                "EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpP", false, OpaqueReasoning.ANTHROPIC),
                         new Content.Text("27 × 453 = 12,231")),
                         FinishReason.STOP, new Usage(46L, 152L, 0L, 0L, null, null), 0),
                 codec.decodeResponse(json("response-thinking.json"), ctx()));

@@ -14,6 +14,7 @@ import io.gproxy.transform.ir.Generation;
 import io.gproxy.transform.ir.IrRequest;
 import io.gproxy.transform.ir.IrResponse;
 import io.gproxy.transform.ir.Message;
+import io.gproxy.transform.ir.OpaqueReasoning;
 import io.gproxy.transform.ir.Reasoning;
 import io.gproxy.transform.ir.ResponseFormat;
 import io.gproxy.transform.ir.Role;
@@ -46,7 +47,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *   messages merge and tool results lead their user turn, one TOOL message per result; empty text, audio,
  *   image {@code detail}, images/documents in assistant turns, unsigned reasoning, seed, penalties, n,
  *   JSON-object format and schema name/description/strict are gone; ids become {@code toolu_}; arguments that are
- *   not an object become {@code {}}; custom tools become object-schema functions; a refusal becomes text;
+ *   not an object become {@code {}}; custom tools become functions taking their text as {@code input}; a refusal becomes text;
  *   tool_choice needs tools and cannot say "parallel" with {@code none}; {@code max_tokens} defaults to 16384;
  *   OpenAI effort becomes thinking mode plus output effort (verbosity); sampling is dropped while thinking;
  *   tool-result names are filled from the call;</li>
@@ -322,16 +323,20 @@ class ClaudeRoundTripTest {
                     }
                     case Content.Reasoning rs -> {
                         if (rs.signature() != null && !rs.signature().isEmpty()) {
-                            blocks.add(new Content.Reasoning(rs.text() == null ? "" : rs.text(), rs.signature(), null, false));
+                            blocks.add(new Content.Reasoning(rs.text() == null ? "" : rs.text(), rs.signature(), null, false,
+                                    OpaqueReasoning.ANTHROPIC));
                         }
                         if (rs.encrypted() != null) {
-                            blocks.add(new Content.Reasoning(null, null, rs.encrypted(), false));
+                            blocks.add(new Content.Reasoning(null, null, rs.encrypted(), false, OpaqueReasoning.ANTHROPIC));
                         }
                     }
                     case Content.ToolCall call -> {
                         String id = ids.forCall(call.id());
                         callNames.put(id, call.name());
-                        blocks.add(new Content.ToolCall(id, call.name(), arguments(call.arguments()), false));
+                        // a custom call's free text travels as the input parameter of its function
+                        blocks.add(new Content.ToolCall(id, call.name(), call.custom()
+                                ? ClaudeJson.write(ClaudeJson.object().put("input", call.arguments()))
+                                : arguments(call.arguments()), false));
                     }
                     case Content.ToolResult res -> {
                         String id = ids.forResult(res.callId());
@@ -381,8 +386,9 @@ class ClaudeRoundTripTest {
         for (Tool t : ir.tools()) {
             tools.add(switch (t.kind()) {
                 case WEB_SEARCH -> new Tool("web_search", null, null, null, Tool.Kind.WEB_SEARCH);
-                case CUSTOM -> new Tool(t.name(), t.description(), parse("{\"type\":\"object\",\"properties\":{}}"), null,
-                        Tool.Kind.FUNCTION);
+                case CUSTOM -> new Tool(t.name(), t.description(), parse(
+                        "{\"type\":\"object\",\"properties\":{\"input\":{\"type\":\"string\"}},\"required\":[\"input\"]}"),
+                        null, Tool.Kind.FUNCTION);
                 case FUNCTION -> {
                     ObjectNode schema = parse("{\"type\":\"object\"}");
                     if (t.parameters() == null) {
@@ -562,10 +568,11 @@ class ClaudeRoundTripTest {
                 case Content.Reasoning rs -> {
                     if (rs.signature() != null || (rs.text() != null && !rs.text().isEmpty())) {
                         content.add(new Content.Reasoning(rs.text() == null ? "" : rs.text(),
-                                rs.signature() == null ? "" : rs.signature(), null, false));
+                                rs.signature() == null ? "" : rs.signature(), null, false,
+                                rs.signature() == null || rs.signature().isEmpty() ? null : OpaqueReasoning.ANTHROPIC));
                     }
                     if (rs.encrypted() != null) {
-                        content.add(new Content.Reasoning(null, null, rs.encrypted(), false));
+                        content.add(new Content.Reasoning(null, null, rs.encrypted(), false, OpaqueReasoning.ANTHROPIC));
                     }
                 }
                 case Content.ToolCall call -> {
@@ -744,13 +751,13 @@ class ClaudeRoundTripTest {
                 case StreamEvent.ReasoningSignature s -> {
                     if (s.signature() != null) {
                         openExpected(out, open, openKind, next, s.index(), "thinking", BlockType.REASONING);
-                        out.add(new StreamEvent.ReasoningSignature(open[1], s.signature(), null));
+                        out.add(new StreamEvent.ReasoningSignature(open[1], s.signature(), null, OpaqueReasoning.ANTHROPIC));
                     }
                     if (s.encrypted() != null) {
                         closeExpected(out, open, openKind);
                         int k = next[0]++;
                         out.add(new StreamEvent.BlockStart(k, BlockType.REASONING, null, null));
-                        out.add(new StreamEvent.ReasoningSignature(k, null, s.encrypted()));
+                        out.add(new StreamEvent.ReasoningSignature(k, null, s.encrypted(), OpaqueReasoning.ANTHROPIC));
                         out.add(new StreamEvent.BlockStop(k));
                     }
                 }

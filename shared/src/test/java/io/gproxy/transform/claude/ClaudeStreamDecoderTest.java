@@ -3,6 +3,7 @@ package io.gproxy.transform.claude;
 import io.gproxy.protocol.sse.SseFrame;
 import io.gproxy.transform.StreamDecoder;
 import io.gproxy.transform.TransformContext;
+import io.gproxy.transform.ir.OpaqueReasoning;
 import io.gproxy.transform.ir.FinishReason;
 import io.gproxy.transform.ir.StreamEvent;
 import io.gproxy.transform.ir.StreamEvent.BlockStart;
@@ -74,7 +75,7 @@ class ClaudeStreamDecoderTest {
                 new BlockStart(0, BlockType.REASONING, null, null),
                 new ReasoningDelta(0, "27 * 453: 27*400 = 10800,"),
                 new ReasoningDelta(0, " 27*53 = 1431, total 12231."),
-                new ReasoningSignature(0, "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds", null),
+                new ReasoningSignature(0, "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds", null, OpaqueReasoning.ANTHROPIC),
                 new BlockStop(0),
                 new BlockStart(1, BlockType.TEXT, null, null),
                 new TextDelta(1, "27 × 453 = 12,231"),
@@ -153,7 +154,7 @@ class ClaudeStreamDecoderTest {
                 new Start("m", "x", Usage.EMPTY),
                 new BlockStart(0, BlockType.REASONING, null, null),
                 new ReasoningDelta(0, "hm"),
-                new ReasoningSignature(0, "s1", null),
+                new ReasoningSignature(0, "s1", null, OpaqueReasoning.ANTHROPIC),
                 new BlockStop(0),
                 new BlockStart(1, BlockType.TEXT, null, null),
                 new TextDelta(1, "Hi"),
@@ -162,7 +163,7 @@ class ClaudeStreamDecoderTest {
                 new ToolArgumentsDelta(2, "{\"a\":1}"),
                 new BlockStop(2),
                 new BlockStart(3, BlockType.REASONING, null, null),
-                new ReasoningSignature(3, null, "enc"),
+                new ReasoningSignature(3, null, "enc", OpaqueReasoning.ANTHROPIC),
                 new BlockStop(3),
                 new Finish(FinishReason.TOOL_CALLS),
                 new UsageUpdate(new Usage(null, 9L, null, null, null, null)),

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gproxy.transform.TransformContext;
 import io.gproxy.transform.TransformException;
+import io.gproxy.transform.ir.OpaqueReasoning;
 import io.gproxy.transform.ir.Content;
 import io.gproxy.transform.ir.Generation;
 import io.gproxy.transform.ir.IrRequest;
@@ -64,7 +65,7 @@ class GeminiRequestDecodeTest {
                 new Message(Role.ASSISTANT, List.of(
                         new Content.Reasoning("**Identifying the location**\n\nThe photo shows the Eiffel Tower, so the city is Paris.",
                                 null, null, false),
-                        new Content.Reasoning(null, "CiQB0e2Kb7Vx1kqYbB5nq1m3c3lGxk0sN0Y2aQ==", null, false),
+                        new Content.Reasoning(null, "CiQB0e2Kb7Vx1kqYbB5nq1m3c3lGxk0sN0Y2aQ==", null, false, OpaqueReasoning.GOOGLE),
                         new Content.ToolCall("call_0", "get_weather", "{\"city\":\"Paris\",\"unit\":\"celsius\"}", false),
                         new Content.ToolCall("call_1", "get_time", "{\"timezone\":\"Europe/Paris\"}", false))),
                 new Message(Role.TOOL, List.of(
@@ -153,9 +154,9 @@ class GeminiRequestDecodeTest {
         assertEquals(List.of(
                 new Message(Role.USER, List.of(new Content.Text("hi"))),
                 new Message(Role.ASSISTANT, List.of(
-                        new Content.Reasoning(null, "sig-a", null, false),
+                        new Content.Reasoning(null, "sig-a", null, false, OpaqueReasoning.GOOGLE),
                         new Content.Text("Hello!"),
-                        new Content.Reasoning(null, "sig-b", null, false))),
+                        new Content.Reasoning(null, "sig-b", null, false, OpaqueReasoning.GOOGLE))),
                 new Message(Role.SYSTEM, List.of(new Content.Text("Be brief from now on.")))), ir.messages());
     }
 

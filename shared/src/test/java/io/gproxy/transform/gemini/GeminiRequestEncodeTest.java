@@ -171,8 +171,24 @@ class GeminiRequestEncodeTest {
                 thinking(new Reasoning(Reasoning.Mode.ENABLED, null, 512, null, null)));
     }
 
+    @Test
+    void gemini25TakesABudgetForAnEffort() {
+        // thinkingLevel came with Gemini 3; 2.5 gets the budgets Google's OpenAI layer uses for efforts
+        assertJson("{\"thinkingBudget\":1024}", thinking(new Reasoning(null, "low", null, null, null), "gemini-2.5-flash"));
+        assertJson("{\"thinkingBudget\":8192}", thinking(new Reasoning(null, "medium", null, null, null), "gemini-2.5-pro"));
+        assertJson("{\"includeThoughts\":true,\"thinkingBudget\":24576}",
+                thinking(new Reasoning(Reasoning.Mode.ADAPTIVE, "high", null, true, null), "models/gemini-2.5-pro"));
+        assertJson("{\"thinkingBudget\":0}", thinking(new Reasoning(null, "none", null, null, null), "gemini-2.0-flash"));
+        assertJson("{\"thinkingLevel\":\"LOW\"}", thinking(new Reasoning(null, "low", null, null, null), "gemini-3-pro-preview"));
+        assertJson("{\"thinkingLevel\":\"LOW\"}", thinking(new Reasoning(null, "low", null, null, null), "my-alias"));
+    }
+
     private JsonNode thinking(Reasoning reasoning) {
-        IrRequest ir = new IrRequest(null, null, null, null, null, null, null, null, reasoning, false, null);
+        return thinking(reasoning, null);
+    }
+
+    private JsonNode thinking(Reasoning reasoning, String model) {
+        IrRequest ir = new IrRequest(model, null, null, null, null, null, null, null, reasoning, false, null);
         return codec.encodeRequest(ir, ctx()).get("generationConfig").get("thinkingConfig");
     }
 

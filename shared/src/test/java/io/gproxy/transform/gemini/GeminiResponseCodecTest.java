@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gproxy.transform.TransformException;
+import io.gproxy.transform.ir.OpaqueReasoning;
 import io.gproxy.transform.ir.Content;
 import io.gproxy.transform.ir.FinishReason;
 import io.gproxy.transform.ir.IrResponse;
@@ -37,7 +38,7 @@ class GeminiResponseCodecTest {
         assertEquals(List.of(
                 new Content.Reasoning("**Checking the forecast**\n\nThe user wants the weather in Paris, so I'll call get_weather.",
                         null, null, false),
-                new Content.Reasoning(null, "CiQB0e2Kb7Vx1kqYbB5nq1m3c3lGxk0sN0Y2aQ==", null, false),
+                new Content.Reasoning(null, "CiQB0e2Kb7Vx1kqYbB5nq1m3c3lGxk0sN0Y2aQ==", null, false, OpaqueReasoning.GOOGLE),
                 new Content.ToolCall("call_0", "get_weather", "{\"city\":\"Paris\",\"unit\":\"celsius\"}", false),
                 new Content.ToolCall("call_1", "get_time", "{\"timezone\":\"Europe/Paris\"}", false)), ir.content());
         assertEquals(FinishReason.TOOL_CALLS, ir.finish());
@@ -54,7 +55,8 @@ class GeminiResponseCodecTest {
         assertEquals(new IrResponse("ZlC_aIy6OcWm1MkPzN2OsQM", "gemini-2.5-pro", List.of(), FinishReason.CONTENT_FILTER,
                 new Usage(12L, null, null, null, null, null), 0), blocked);
         IrResponse g3 = codec.decodeResponse(fixture("response-gemini3-text.json"), ctx());
-        assertEquals(List.of(new Content.Reasoning(null, "EjQKMgFyyNp8k1vR2e8H0jX9s1c2Y3RhdGVfb2ZfbWluZA==", null, false),
+        assertEquals(List.of(new Content.Reasoning(null, "EjQKMgFyyNp8k1vR2e8H0jX9s1c2Y3RhdGVfb2ZfbWluZA==", null, false,
+                        OpaqueReasoning.GOOGLE),
                 new Content.Text("Paris is the capital of France.")), g3.content());
         assertEquals(1773154485L, g3.createdEpochSeconds());
         assertEquals(new Usage(8L, 119L, null, null, null, 112L), g3.usage());

@@ -10,6 +10,7 @@ import io.gproxy.protocol.sse.SseFrame;
 import io.gproxy.transform.StreamDecoder;
 import io.gproxy.transform.StreamEncoder;
 import io.gproxy.transform.TransformException;
+import io.gproxy.transform.ir.OpaqueReasoning;
 import io.gproxy.transform.ir.Content;
 import io.gproxy.transform.ir.FinishReason;
 import io.gproxy.transform.ir.Generation;
@@ -137,8 +138,9 @@ class GeminiRoundTripTest {
             }
             List<Content> assistant = new ArrayList<>();
             if (r.nextInt(3) == 0) {
-                assistant.add(new Content.Reasoning(text(r), r.nextBoolean() ? "sig" + r.nextInt(1000) : null,
-                        null, false));
+                // Gemini's own signatures: the request encoder sends them, the decoder reads them as Google's
+                String sig = r.nextBoolean() ? "sig" + r.nextInt(1000) : null;
+                assistant.add(new Content.Reasoning(text(r), sig, null, false, sig == null ? null : OpaqueReasoning.GOOGLE));
             }
             if (r.nextBoolean()) {
                 assistant.add(new Content.Text(text(r)));
@@ -147,7 +149,7 @@ class GeminiRoundTripTest {
             int n = r.nextInt(3);
             for (int c = 0; c < n; c++) {
                 if (c == 0 && r.nextBoolean()) {
-                    assistant.add(new Content.Reasoning(null, "callsig" + r.nextInt(1000), null, false));
+                    assistant.add(new Content.Reasoning(null, "callsig" + r.nextInt(1000), null, false, OpaqueReasoning.GOOGLE));
                 }
                 Content.ToolCall call = new Content.ToolCall(r.nextBoolean() ? "call_" + (callSeq++) + "x" : "toolu_" + (callSeq++),
                         "fn_" + r.nextInt(3), r.nextInt(10) == 0 ? "not json" : args(r), r.nextInt(12) == 0);
@@ -155,7 +157,7 @@ class GeminiRoundTripTest {
                 assistant.add(call);
             }
             if (r.nextInt(6) == 0) {
-                assistant.add(new Content.Reasoning(null, "tailsig" + r.nextInt(100), null, false));
+                assistant.add(new Content.Reasoning(null, "tailsig" + r.nextInt(100), null, false, OpaqueReasoning.GOOGLE));
             }
             if (assistant.isEmpty()) {
                 assistant.add(new Content.Text(text(r)));
@@ -281,7 +283,7 @@ class GeminiRoundTripTest {
         ResponseFormat format = ir.responseFormat() == null ? null
                 : new ResponseFormat(ir.responseFormat().type(), null, null, ir.responseFormat().schema(), null);
         return new IrRequest(null, ir.system(), messages, tools, ir.toolChoice(), null, ir.generation(), format,
-                normaliseReasoning(ir.reasoning()), false, null);
+                normaliseReasoning(ir.reasoning(), ir.model()), false, null);
     }
 
     private static Content normaliseContent(Content c, Map<String, String> names) {
@@ -303,7 +305,7 @@ class GeminiRoundTripTest {
         };
     }
 
-    private static Reasoning normaliseReasoning(Reasoning r) {
+    private static Reasoning normaliseReasoning(Reasoning r, String model) {
         if (r == null) {
             return null;
         }
@@ -316,6 +318,16 @@ class GeminiRoundTripTest {
         }
         if (r.budgetTokens() != null) {
             return new Reasoning(Reasoning.Mode.ENABLED, null, r.budgetTokens(), include, null);
+        }
+        if (r.effort() != null && GeminiRequestEncoder.budgetOnly(model)) {
+            // Gemini 2.5 takes no thinking level: the effort becomes Google's budget for it
+            int budget = switch (r.effort()) {
+                case "none" -> 0;
+                case "minimal", "low" -> 1024;
+                case "high", "xhigh" -> 24576;
+                default -> 8192;
+            };
+            return new Reasoning(budget == 0 ? Reasoning.Mode.DISABLED : Reasoning.Mode.ENABLED, null, budget, include, null);
         }
         if (r.effort() != null) {
             String effort = switch (r.effort()) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.gproxy.protocol.sse.SseFrame;
 import io.gproxy.transform.StreamDecoder;
 import io.gproxy.transform.TransformException;
+import io.gproxy.transform.ir.OpaqueReasoning;
 import io.gproxy.transform.ir.FinishReason;
 import io.gproxy.transform.ir.StreamEvent;
 import io.gproxy.transform.ir.StreamEvent.BlockStart;
@@ -85,7 +86,7 @@ class GeminiStreamDecoderTest {
                 new UsageUpdate(usage(8L, 119L, 112L)),
                 new BlockStop(1),
                 new BlockStart(2, BlockType.REASONING, null, null),
-                new ReasoningSignature(2, "EjQKMgFyyNp8k1vR2e8H0jX9s1c2Y3RhdGVfb2ZfbWluZA==", null),
+                new ReasoningSignature(2, "EjQKMgFyyNp8k1vR2e8H0jX9s1c2Y3RhdGVfb2ZfbWluZA==", null, OpaqueReasoning.GOOGLE),
                 new BlockStop(2),
                 new Finish(FinishReason.STOP),
                 new End()), decode("stream-thinking.sse"));
@@ -138,10 +139,10 @@ class GeminiStreamDecoderTest {
                 new Start("r", null, Usage.EMPTY),
                 new BlockStart(0, BlockType.REASONING, null, null),
                 new ReasoningDelta(0, "plan"),
-                new ReasoningSignature(0, "s1", null),
+                new ReasoningSignature(0, "s1", null, OpaqueReasoning.GOOGLE),
                 new BlockStop(0),
                 new BlockStart(1, BlockType.REASONING, null, null),
-                new ReasoningSignature(1, "s2", null),
+                new ReasoningSignature(1, "s2", null, OpaqueReasoning.GOOGLE),
                 new BlockStop(1),
                 new BlockStart(2, BlockType.TOOL_CALL, "call_0", "f"),
                 new ToolArgumentsDelta(2, "{\"x\":[1,2]}"),

@@ -80,13 +80,13 @@ class GeminiStreamEncoderTest {
                 new Start("resp_9", "gemini-2.5-flash", Usage.EMPTY),
                 new BlockStart(0, BlockType.REASONING, null, null),
                 new ReasoningDelta(0, "Think"),
-                new ReasoningSignature(0, "sig-0", null),
+                new ReasoningSignature(0, "c2lnMA==", null),
                 new BlockStop(0),
                 new BlockStart(1, BlockType.TEXT, null, null),
                 new TextDelta(1, "Calling."),
                 new BlockStop(1),
                 new BlockStart(2, BlockType.REASONING, null, null),
-                new ReasoningSignature(2, "sig-call", null),
+                new ReasoningSignature(2, "c2lnY2FsbA==", null),
                 new BlockStop(2),
                 new BlockStart(3, BlockType.TOOL_CALL, "toolu_1", "get_weather"),
                 new ToolArgumentsDelta(3, "{\"city\":"),
@@ -100,10 +100,10 @@ class GeminiStreamEncoderTest {
                 new End()));
         assertEquals(List.of(
                 chunk("{\"text\":\"Think\",\"thought\":true}"),
-                chunk("{\"text\":\"\",\"thought\":true,\"thoughtSignature\":\"sig-0\"}"),
+                chunk("{\"text\":\"\",\"thought\":true,\"thoughtSignature\":\"c2lnMA==\"}"),
                 chunk("{\"text\":\"Calling.\"}"),
                 chunk("{\"functionCall\":{\"id\":\"toolu_1\",\"name\":\"get_weather\",\"args\":{\"city\":\"Paris\"}},"
-                        + "\"thoughtSignature\":\"sig-call\"}"),
+                        + "\"thoughtSignature\":\"c2lnY2FsbA==\"}"),
                 chunk("{\"functionCall\":{\"id\":\"toolu_2\",\"name\":\"broken\",\"args\":{}}}"),
                 "{\"candidates\":[{\"finishReason\":\"STOP\",\"index\":0}],"
                         + "\"usageMetadata\":{\"promptTokenCount\":20,\"candidatesTokenCount\":5,\"totalTokenCount\":32,"

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gproxy.transform.TransformContext;
 import io.gproxy.transform.TransformException;
+import io.gproxy.transform.ir.OpaqueReasoning;
 import io.gproxy.transform.ir.Content;
 import io.gproxy.transform.ir.FinishReason;
 import io.gproxy.transform.ir.Generation;
@@ -48,13 +49,13 @@ class ResponsesDecodeFixturesTest {
                         new Content.Image("image/png", "iVBORw0KGgoAAAANSUhEUgAAAAE=", null, null, null))),
                 new Message(Role.ASSISTANT, List.of(
                         new Content.Reasoning("**Listing files**\n\nI'll run ls first.", null,
-                                "gAAAAABo1aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789", true),
+                                "gAAAAABo1aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789", true, OpaqueReasoning.OPENAI),
                         new Content.ToolCall("call_Qx1fLZ0aV1b2c3d4", "shell",
                                 "{\"command\":[\"bash\",\"-lc\",\"ls\"],\"workdir\":\"/home/dev/app\"}", false))),
                 new Message(Role.TOOL, List.of(new Content.ToolResult("call_Qx1fLZ0aV1b2c3d4", "shell",
                         List.of(new Content.Text("README.md\nsrc\n")), false))),
                 new Message(Role.ASSISTANT, List.of(
-                        new Content.Reasoning("", null, "gAAAAABo1aBdSecondBlob", false),
+                        new Content.Reasoning("", null, "gAAAAABo1aBdSecondBlob", false, OpaqueReasoning.OPENAI),
                         new Content.ToolCall("call_P4tchA9", "apply_patch",
                                 "*** Begin Patch\n*** Update File: README.md\n@@\n-Helo\n+Hello\n*** End Patch\n", true))),
                 new Message(Role.TOOL, List.of(new Content.ToolResult("call_P4tchA9", "apply_patch",
@@ -172,7 +173,7 @@ class ResponsesDecodeFixturesTest {
         IrResponse r = codec.decodeResponse(json("response_tool_call.json"), ctx());
         assertEquals(new IrResponse("resp_68af4030592c81938ec0a5fbab4a3e9f05438e46b5f69a3b", "gpt-5-2025-08-07",
                 List.of(new Content.Reasoning("**Checking the weather**\n\nI need the get_weather tool for Paris.", null,
-                                "gAAAAABor0AxLongOpaqueBlob==", true),
+                                "gAAAAABor0AxLongOpaqueBlob==", true, OpaqueReasoning.OPENAI),
                         new Content.Text("Let me check that."),
                         new Content.ToolCall("call_3YkTxpWJk4wv6CDXh1L7ZpFh", "get_weather",
                                 "{\"location\":\"Paris, France\",\"unit\":\"celsius\"}", false)),

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gproxy.protocol.Json;
 import io.gproxy.protocol.sse.SseFrame;
 import io.gproxy.transform.TransformException;
+import io.gproxy.transform.ir.OpaqueReasoning;
 import io.gproxy.transform.ir.Content;
 import io.gproxy.transform.ir.FinishReason;
 import io.gproxy.transform.ir.Generation;
@@ -230,7 +231,9 @@ class ResponsesRoundTripTest {
                     tr.content().stream().map(ResponsesRoundTripTest::normaliseContent).toList(), false);
             case Content.Reasoning r -> {
                 boolean text = !r.text().isEmpty();
-                yield !text && r.encrypted() == null ? null : new Content.Reasoning(r.text(), null, r.encrypted(), text && r.summary());
+                // encrypted content read back from a Responses request is OpenAI's
+                yield !text && r.encrypted() == null ? null : new Content.Reasoning(r.text(), null, r.encrypted(),
+                        text && r.summary(), r.encrypted() == null ? null : OpaqueReasoning.OPENAI);
             }
             case Content.Image img -> new Content.Image(img.data() != null && img.mediaType() == null ? "image/png" : img.mediaType(),
                     img.data(), img.url(), img.fileId(), img.detail() == null ? "auto" : img.detail());
@@ -306,7 +309,9 @@ class ResponsesRoundTripTest {
                     boolean text = !rs.text().isEmpty();
                     if (text || rs.signature() != null || rs.encrypted() != null) {
                         outputIndex++;
-                        content.add(new Content.Reasoning(rs.text(), rs.signature(), rs.encrypted(), text && rs.summary()));
+                        // a signature travels wrapped (origin unknown, as given); plain encrypted content is OpenAI's
+                        content.add(new Content.Reasoning(rs.text(), rs.signature(), rs.encrypted(), text && rs.summary(),
+                                rs.signature() == null && rs.encrypted() != null ? OpaqueReasoning.OPENAI : null));
                     }
                 }
                 case Content.ToolCall tc -> {
@@ -394,7 +399,7 @@ class ResponsesRoundTripTest {
                     }
                     case REASONING -> {
                         events.add(new StreamEvent.ReasoningDelta(b, text));
-                        visible.add(new StreamEvent.ReasoningDelta(next, text));
+                        visible.add(new StreamEvent.ReasoningDelta(next, text, true)); // streamed as a summary
                     }
                     case TOOL_CALL -> {
                         events.add(new StreamEvent.ToolArgumentsDelta(b, text));
@@ -429,7 +434,8 @@ class ResponsesRoundTripTest {
                     expected.add(new StreamEvent.ToolArgumentsDelta(next, "{}"));
                 }
                 if (signature != null || encrypted != null) {
-                    expected.add(new StreamEvent.ReasoningSignature(next, signature, encrypted));
+                    expected.add(new StreamEvent.ReasoningSignature(next, signature, encrypted,
+                            signature == null ? OpaqueReasoning.OPENAI : null));
                 }
                 expected.add(new StreamEvent.BlockStop(next));
                 next++;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.gproxy.protocol.sse.SseFrame;
 import io.gproxy.transform.StreamDecoder;
 import io.gproxy.transform.TransformException;
+import io.gproxy.transform.ir.OpaqueReasoning;
 import io.gproxy.transform.ir.FinishReason;
 import io.gproxy.transform.ir.StreamEvent;
 import io.gproxy.transform.ir.StreamEvent.BlockStart;
@@ -73,12 +74,12 @@ class ResponsesStreamDecoderTest {
         assertEquals(List.of(
                 new Start("resp_68af50aa11", "o4-mini-2025-04-16", Usage.EMPTY),
                 new BlockStart(0, BlockType.REASONING, null, null),
-                new ReasoningDelta(0, "**Considering the "),
-                new ReasoningDelta(0, "question**"),
-                new ReasoningDelta(0, "\n\n"),
-                new ReasoningDelta(0, "The answer is "),
-                new ReasoningDelta(0, "4."),
-                new ReasoningSignature(0, null, "gAAAAABor1EncryptedReasoning=="),
+                new ReasoningDelta(0, "**Considering the ", true),
+                new ReasoningDelta(0, "question**", true),
+                new ReasoningDelta(0, "\n\n", true),
+                new ReasoningDelta(0, "The answer is ", true),
+                new ReasoningDelta(0, "4.", true),
+                new ReasoningSignature(0, null, "gAAAAABor1EncryptedReasoning==", OpaqueReasoning.OPENAI),
                 new BlockStop(0),
                 new BlockStart(1, BlockType.TEXT, null, null),
                 new TextDelta(1, "2 + 2 = "),
@@ -147,12 +148,12 @@ class ResponsesStreamDecoderTest {
         assertEquals(List.of(
                 new Start("resp_x", "m", Usage.EMPTY),
                 new BlockStart(0, BlockType.REASONING, null, null),
-                new ReasoningSignature(0, null, "enc"),
+                new ReasoningSignature(0, null, "enc", OpaqueReasoning.OPENAI),
                 new BlockStop(0),
                 new BlockStart(1, BlockType.TEXT, null, null),
                 new TextDelta(1, "whole"),
                 new BlockStop(1),
-                new BlockStart(2, BlockType.TOOL_CALL, "call_9", "apply_patch"),
+                new BlockStart(2, BlockType.TOOL_CALL, "call_9", "apply_patch", true),
                 new ToolArgumentsDelta(2, "*** Begin Patch"),
                 new BlockStop(2),
                 new Finish(FinishReason.TOOL_CALLS),
