@@ -108,21 +108,23 @@ final class CallPlanner {
                 new OpsAnswer(converted.response(), ctx), null);
     }
 
+    /**
+     * A content request converted through the IR. The upstream operation may differ from the client's: a stream
+     * client on a non-stream cell is served by synthesising its stream from the whole answer, a non-stream client
+     * on a stream-only cell by folding the upstream stream into one answer (spec/surface.md §3.7).
+     */
     private UpstreamCall transform(ClassifiedRequest req, ObjectNode body, Target target, OperationKey dest) throws GatewayError {
-        if (dest.operation() != req.operation()) {
-            throw new GatewayError(501, "conversion from " + req.key() + " to " + dest + " is not available yet");
-        }
         ProtocolCodec client = codec(req.kind(), req.key(), dest);
         ProtocolCodec upstream = codec(dest.kind(), req.key(), dest);
         TransformContext ctx = TransformContext.now();
         byte[] converted;
+        boolean stream = dest.operation() == Operation.STREAM_GENERATE_CONTENT;
         try {
-            IrRequest ir = client.decodeRequest(body, ctx).withModel(target.upstreamModel()).withStream(req.stream());
+            IrRequest ir = client.decodeRequest(body, ctx).withModel(target.upstreamModel()).withStream(stream);
             converted = Json.bytes(upstream.encodeRequest(ir, ctx));
         } catch (TransformException e) {
             throw new GatewayError(422, "request transform failed: " + e.getMessage());
         }
-        boolean stream = req.stream();
         return new UpstreamCall(dest, contentPath(dest.kind(), stream, target.upstreamModel()),
                 dest.kind() == OperationKind.GEMINI_GENERATE_CONTENT && stream ? QueryString.parse("alt=sse") : QueryString.empty(),
                 converted, new Transcoding(client, upstream, ctx, req.kind(), req.geminiSse()), null, upstream);

@@ -123,7 +123,7 @@ public final class GatewayPipeline {
                 }
                 UpstreamRequest prepared;
                 try {
-                    prepared = channel.prepare(new PrepareContext(call.key(), req.stream(), target.upstreamModel(),
+                    prepared = channel.prepare(new PrepareContext(call.key(), call.stream(), target.upstreamModel(),
                             call.providerPath(), call.query(), request.headers(), call.body(), secret, provider.settings()));
                 } catch (ChannelException e) {
                     System.err.println("{\"level\":\"warn\",\"msg\":\"credential skipped: " + e.getMessage()
@@ -135,7 +135,7 @@ public final class GatewayPipeline {
                 log.upstreamStarted();
                 UpstreamResponse response;
                 try {
-                    response = upstream.send(prepared, req.stream());
+                    response = upstream.send(prepared, call.stream());
                 } catch (IOException e) {
                     log.upstreamAnswered();
                     log.attempt(provider.name(), credential.id(), target.upstreamModel(), 0);

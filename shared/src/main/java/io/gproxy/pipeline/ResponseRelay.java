@@ -7,6 +7,8 @@ import io.gproxy.http.StreamFailure;
 import io.gproxy.protocol.ClassifiedRequest;
 import io.gproxy.protocol.Json;
 import io.gproxy.protocol.OperationKind;
+import io.gproxy.transform.StreamAggregator;
+import io.gproxy.transform.StreamSynthesizer;
 import io.gproxy.transform.StreamTranscoder;
 import io.gproxy.transform.TransformContext;
 import io.gproxy.transform.TransformException;
@@ -14,6 +16,7 @@ import io.gproxy.transform.ir.IrResponse;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 
 /**
  * Turns a successful upstream answer into the client's response: relayed as it is (passthrough) or converted into
@@ -37,7 +40,65 @@ final class ResponseRelay {
         if (t == null) {
             return req.stream() ? relayStream(req, call, response, keepaliveMillis, log) : relayBody(call, response, log);
         }
-        return req.stream() ? transcodeStream(t, response, keepaliveMillis, log) : transcodeBody(t, response, log);
+        if (req.stream() == call.stream()) {
+            return req.stream() ? transcodeStream(t, response, keepaliveMillis, log) : transcodeBody(t, response, log);
+        }
+        return req.stream() ? synthesizeStream(t, response, log) : aggregateStream(t, response, log);
+    }
+
+    /** A non-stream client on a stream-only upstream: the upstream stream folded into one answer. */
+    private static HttpResponse aggregateStream(Transcoding t, UpstreamResponse response, RequestLog log) throws GatewayError {
+        UpstreamAnswer answer = UpstreamAnswer.buffer(response);
+        StreamAggregator aggregator = new StreamAggregator();
+        try {
+            io.gproxy.protocol.sse.SseDecoder frames = new io.gproxy.protocol.sse.SseDecoder();
+            io.gproxy.transform.StreamDecoder decoder = t.upstream().newStreamDecoder(t.ctx());
+            List<io.gproxy.protocol.sse.SseFrame> all = new java.util.ArrayList<>(frames.feed(answer.body()));
+            all.addAll(frames.finish());
+            for (io.gproxy.protocol.sse.SseFrame f : all) {
+                decoder.decode(f).forEach(aggregator::accept);
+            }
+            decoder.finish().forEach(aggregator::accept);
+        } catch (TransformException e) {
+            throw GatewayError.upstreamFailed();
+        }
+        if (aggregator.failed()) {
+            throw GatewayError.upstreamFailed();
+        }
+        IrResponse ir = aggregator.response(t.ctx().nowEpochSeconds());
+        log.usage(ir.usage());
+        Headers headers = ResponseHeaders.fromUpstream(answer.headers(), false);
+        headers.set("content-type", "application/json");
+        byte[] out = Json.bytes(t.client().encodeResponse(ir, t.ctx()));
+        addLoss(headers, t);
+        return HttpResponse.buffered(answer.status(), headers, out);
+    }
+
+    /** A stream client on a non-stream upstream: the whole answer replayed as the client's stream. */
+    private static HttpResponse synthesizeStream(Transcoding t, UpstreamResponse response, RequestLog log) throws GatewayError {
+        UpstreamAnswer answer = UpstreamAnswer.buffer(response);
+        IrResponse ir;
+        try {
+            ir = t.upstream().decodeResponse(Json.parse(answer.body()), t.ctx());
+        } catch (TransformException | IOException e) {
+            throw GatewayError.upstreamFailed();
+        }
+        log.usage(ir.usage());
+        io.gproxy.transform.StreamEncoder encoder = t.client().newStreamEncoder(t.ctx());
+        List<io.gproxy.protocol.sse.SseFrame> frames = new java.util.ArrayList<>();
+        for (io.gproxy.transform.ir.StreamEvent e : StreamSynthesizer.events(ir)) {
+            frames.addAll(encoder.encode(e));
+        }
+        frames.addAll(encoder.finish());
+        boolean jsonArray = t.clientKind() == OperationKind.GEMINI_GENERATE_CONTENT && !t.geminiSse();
+        Headers headers = ResponseHeaders.fromUpstream(answer.headers(), true);
+        headers.set("content-type", jsonArray ? "application/json" : "text/event-stream");
+        addLoss(headers, t);
+        return HttpResponse.streaming(answer.status(), headers, sink -> {
+            ClientStreamWriter writer = new ClientStreamWriter(sink, jsonArray);
+            writer.write(frames);
+            writer.close();
+        });
     }
 
     private static HttpResponse relayBody(UpstreamCall call, UpstreamResponse response, RequestLog log) throws GatewayError {

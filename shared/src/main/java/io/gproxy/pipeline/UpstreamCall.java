@@ -12,4 +12,9 @@ import io.gproxy.transform.ProtocolCodec;
  */
 record UpstreamCall(OperationKey key, String providerPath, QueryString query, byte[] body, Transcoding transcoding,
                     OpsAnswer ops, ProtocolCodec upstreamCodec) {
+
+    /** Whether the upstream is asked to stream (its operation, which may differ from the client's). */
+    boolean stream() {
+        return key.operation() == io.gproxy.protocol.Operation.STREAM_GENERATE_CONTENT;
+    }
 }
