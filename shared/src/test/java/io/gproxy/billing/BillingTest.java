@@ -163,6 +163,29 @@ class BillingTest {
     }
 
     @Test
+    void overspendIsBoundedByWhatActualCostsExceededTheirEstimates() throws Exception {
+        // a request that under-declares: 10 bytes, max_tokens 1 ⇒ estimate ceil(10×0.15 + 1×0.60) = 3 µ$, but the
+        // upstream reports 1000 in / 1000 out = 750 µ$. The daily budget is 1000 µ$.
+        List<Admission> admitted = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            admitted.add(billing.admit(request("o" + i, body("{\"max_tokens\":1}"), 10, "fast",
+                    candidate(1, "openai", "gpt-4o-mini"))));
+        }
+        long excess = 0;
+        for (Admission a : admitted) {
+            assertEquals(3, a.estimateMicros());
+            a.served(1, "openai", 1, "gpt-4o-mini", ProtocolFamily.OPENAI);
+            HttpResponse r = a.attach(HttpResponse.json(200, "{}"), () -> usage(1000, 1000), null, true, s -> {});
+            r.complete();
+            excess += Math.max(0, 750 - a.estimateMicros());
+        }
+        long spent = budget("Q#d#2026-01-14").get("spent");
+        assertEquals(1500, spent);
+        assertTrue(spent <= 1000 + excess, "limit + Σ max(0, actual − estimate)");
+        assertEquals(429, assertThrows(Refusal.class, () -> admitFast("o2")).status(), "over the limit: no more admissions");
+    }
+
+    @Test
     void rateLimitRefusesWithRetryAfterToTheMinuteEnd() throws Exception {
         for (int i = 0; i < 20; i++) {
             admitFast("r" + i).releaseNow();

@@ -10,6 +10,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.IdempotentParameterMismatchException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -127,6 +128,8 @@ public final class DynamoCounterStore implements CounterStore {
                     throw new StoreUnavailableException("settlement failed", e);
                 }
                 backoff(attempt);
+            } catch (IdempotentParameterMismatchException e) {
+                return false; // this request id settled within the last ten minutes, with other figures: keep those
             } catch (SdkException e) {
                 throw new StoreUnavailableException("settlement failed", e);
             }
