@@ -135,17 +135,18 @@ public final class Admission {
      */
     public HttpResponse attach(HttpResponse response, Supplier<Usage> usage, ProtocolCodec clientCodec, boolean clientSse,
                                Consumer<Settlement> onSettled) {
+        if (!billed) {
+            return response; // rate-limited only: nothing reserved to give back, no usage record (spec/core.md §9.3)
+        }
         if (served == null || response.status() < 200 || response.status() >= 300) {
             return release(response, onSettled);
         }
         if (!response.isStreaming()) {
             Settlement s = settlement(usage.get(), Ended.COMPLETE, () -> TextTokens.estimate(
                     new String(response.body(), StandardCharsets.UTF_8)));
-            if (billed) {
-                response.headers().set(COST_HEADER, Cost.format(s.cost()));
-                response.headers().set(INPUT_TOKENS_HEADER, Long.toString(s.usage().promptTokens()));
-                response.headers().set(OUTPUT_TOKENS_HEADER, Long.toString(s.usage().output()));
-            }
+            response.headers().set(COST_HEADER, Cost.format(s.cost()));
+            response.headers().set(INPUT_TOKENS_HEADER, Long.toString(s.usage().promptTokens()));
+            response.headers().set(OUTPUT_TOKENS_HEADER, Long.toString(s.usage().output()));
             response.onComplete(() -> settle(s, onSettled));
             return response;
         }
