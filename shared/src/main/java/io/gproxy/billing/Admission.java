@@ -154,23 +154,19 @@ public final class Admission {
         AtomicBoolean complete = new AtomicBoolean();
         HttpResponse watched = response.withStream(sink -> {
             SideReader reader = new SideReader(clientSse ? clientCodec : null, relayed);
-            try {
-                response.stream().writeTo(new BodySink() {
-                    @Override
-                    public void write(byte[] bytes, int offset, int length) throws IOException {
-                        sink.write(bytes, offset, length);
-                        reader.feed(bytes, offset, length);
-                    }
+            response.stream().writeTo(new BodySink() {
+                @Override
+                public void write(byte[] bytes, int offset, int length) throws IOException {
+                    sink.write(bytes, offset, length);
+                    reader.feed(bytes, offset, length);
+                }
 
-                    @Override
-                    public void flush() throws IOException {
-                        sink.flush();
-                    }
-                });
-                complete.set(true);
-            } finally {
-                reader.close();
-            }
+                @Override
+                public void flush() throws IOException {
+                    sink.flush();
+                }
+            });
+            complete.set(true); // every byte went out; a failure (client gone, upstream cut) skips this line
         });
         watched.onComplete(() -> settle(settlement(usage.get(), complete.get() ? Ended.COMPLETE : Ended.INTERRUPTED,
                 relayed::tokens), onSettled));
@@ -316,9 +312,6 @@ public final class Admission {
             } catch (Exception unreadable) {
                 decoder = null; // count the rest as raw bytes
             }
-        }
-
-        void close() {
         }
     }
 }
