@@ -55,7 +55,11 @@ public abstract class GroupFunction implements RequestStreamHandler, Resource {
         var request = FunctionUrlEvents.toRequest(event);
         HttpResponse response = request.body().length > handler.maxBodyBytes() ? handler.payloadTooLarge()
                 : handler.handle(request);
-        output.write(Json.bytes(FunctionUrlEvents.toBufferedResult(response, bodyOf(response))));
+        try {
+            output.write(Json.bytes(FunctionUrlEvents.toBufferedResult(response, bodyOf(response))));
+        } finally {
+            response.complete(); // a buffered result leaves when we return: settle just before (issue 6)
+        }
     }
 
     /** A buffered Function URL cannot stream: a streamed response is collected whole. */

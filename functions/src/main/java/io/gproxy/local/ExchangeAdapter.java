@@ -30,12 +30,17 @@ final class ExchangeAdapter implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
+        HttpResponse response = null;
         try (exchange) {
             byte[] body = readBounded(exchange);
-            HttpResponse response = body == null ? handler.payloadTooLarge() : handler.handle(toRequest(exchange, body));
+            response = body == null ? handler.payloadTooLarge() : handler.handle(toRequest(exchange, body));
             send(exchange, response);
         } catch (IOException clientGone) {
             // the client hung up; nothing left to tell it
+        } finally {
+            if (response != null) {
+                response.complete(); // after the exchange is closed: settlement and the log line (issue 6)
+            }
         }
     }
 

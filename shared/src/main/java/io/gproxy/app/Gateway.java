@@ -1,6 +1,8 @@
 package io.gproxy.app;
 
 import io.gproxy.admin.AdminHandler;
+import io.gproxy.billing.Billing;
+import io.gproxy.billing.BillingOptions;
 import io.gproxy.channel.ChannelRegistry;
 import io.gproxy.config.ConfigCache;
 import io.gproxy.crypto.KmsEnvelopeCipher;
@@ -11,6 +13,9 @@ import io.gproxy.http.RequestHandler;
 import io.gproxy.pipeline.GatewayPipeline;
 import io.gproxy.pipeline.UpstreamClient;
 import io.gproxy.store.ConfigStore;
+import io.gproxy.store.CounterStore;
+import io.gproxy.store.dynamodb.DynamoCounterStore;
+import io.gproxy.store.memory.MemoryCounterStore;
 import io.gproxy.transform.CodecRegistry;
 import io.gproxy.store.dynamodb.DynamoConfigStore;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -43,19 +48,24 @@ public final class Gateway {
     private final GatewayPipeline pipeline;
     private final AdminHandler admin;
     private final PrintStream log;
+    private final CounterStore counters;
 
     private Gateway(Builder b) {
         this.config = b.config;
         this.channels = b.channels != null ? b.channels : ChannelRegistry.builtIn();
         this.cipher = b.cipher != null ? b.cipher : cipherFromConfig(config);
-        this.store = b.store != null ? b.store
-                : new DynamoConfigStore(b.dynamoDb != null ? b.dynamoDb : dynamoFromConfig(config), config.tableName());
+        DynamoDbClient ddb = b.dynamoDb != null ? b.dynamoDb : b.store == null ? dynamoFromConfig(config) : null;
+        this.store = b.store != null ? b.store : new DynamoConfigStore(ddb, config.tableName());
         Clock clock = b.clock != null ? b.clock : Clock.systemUTC();
+        // billing (issue 6): counters in the same table; in memory only for unit tests that bring their own store
+        this.counters = b.counters != null ? b.counters
+                : ddb != null ? new DynamoCounterStore(ddb, config.tableName()) : new MemoryCounterStore();
+        Billing billing = new Billing(counters, clock, b.billingOptions != null ? b.billingOptions : BillingOptions.DEFAULTS);
         this.cache = new ConfigCache(store, config.configRefresh(), clock);
         HttpClient http = b.httpClient != null ? b.httpClient : UpstreamClient.defaultHttpClient(config.upstreamConnectTimeout());
         CodecRegistry codecs = b.codecs != null ? b.codecs : CodecRegistry.builtIn();
         this.pipeline = new GatewayPipeline(channels, codecs, cipher, new UpstreamClient(http, config.upstreamTimeout()),
-                config.maxAttempts(), config.streamKeepalive().toMillis());
+                config.maxAttempts(), config.streamKeepalive().toMillis(), billing);
         this.admin = new AdminHandler(VERSION);
         this.log = b.log != null ? b.log : System.out;
     }
@@ -89,6 +99,11 @@ public final class Gateway {
 
     public ConfigStore store() {
         return store;
+    }
+
+    /** Rate-limit, budget and usage counters (billing, issue 6). */
+    public CounterStore counters() {
+        return counters;
     }
 
     public SecretCipher cipher() {
@@ -138,6 +153,8 @@ public final class Gateway {
         private HttpClient httpClient;
         private Clock clock;
         private PrintStream log;
+        private CounterStore counters;
+        private BillingOptions billingOptions;
 
         public Builder config(RuntimeConfig config) {
             this.config = Objects.requireNonNull(config);
@@ -184,6 +201,17 @@ public final class Gateway {
         /** Where request log lines go (stdout by default, which is CloudWatch on Lambda). */
         public Builder log(PrintStream log) {
             this.log = log;
+            return this;
+        }
+
+        /** Use these counters instead of the table's (unit tests). */
+        public Builder counters(CounterStore counters) {
+            this.counters = counters;
+            return this;
+        }
+
+        public Builder billingOptions(BillingOptions options) {
+            this.billingOptions = options;
             return this;
         }
 

@@ -81,22 +81,20 @@ public final class GatewayHandler implements RequestHandler {
         }
         response = withRequestId(response, requestId);
         line.handedOver();
-        if (!response.isStreaming()) {
-            line.finish(response.status(), log);
-            return response;
-        }
         int status = response.status();
-        StreamingBody inner = response.stream();
-        return HttpResponse.streaming(status, response.headers(), sink -> {
-            try {
-                inner.writeTo(sink);
-            } catch (RuntimeException | java.io.IOException e) {
-                line.error("stream aborted: " + e.getClass().getSimpleName());
-                throw e;
-            } finally {
-                line.finish(status, log);
-            }
-        });
+        if (response.isStreaming()) {
+            StreamingBody inner = response.stream();
+            response = response.withStream(sink -> {
+                try {
+                    inner.writeTo(sink);
+                } catch (RuntimeException | java.io.IOException e) {
+                    line.error("stream aborted: " + e.getClass().getSimpleName());
+                    throw e;
+                }
+            });
+        }
+        // The log line is written once the transport has sent the last byte (after the settlement, issue 6).
+        return response.onComplete(() -> line.finish(status, log));
     }
 
     private HttpResponse dispatch(HttpRequest request, RequestLog line) throws GatewayError {

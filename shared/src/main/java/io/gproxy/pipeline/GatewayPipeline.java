@@ -3,6 +3,8 @@ package io.gproxy.pipeline;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gproxy.billing.Admission;
+import io.gproxy.billing.Billing;
 import io.gproxy.channel.Channel;
 import io.gproxy.channel.ChannelException;
 import io.gproxy.channel.ChannelRegistry;
@@ -45,13 +47,15 @@ public final class GatewayPipeline {
     private final CallPlanner planner;
     private final int maxAttempts;
     private final long keepaliveMillis;
+    private final BillingGate billing;
 
     /**
      * @param keepaliveMillis silence after which a stream gets a keepalive (0: never)
      */
     public GatewayPipeline(ChannelRegistry channels, CodecRegistry codecs, SecretCipher cipher, UpstreamClient upstream,
-                           int maxAttempts, long keepaliveMillis) {
+                           int maxAttempts, long keepaliveMillis, Billing billing) {
         this.channels = channels;
+        this.billing = new BillingGate(billing, codecs);
         this.planner = new CallPlanner(codecs);
         this.cipher = cipher;
         this.upstream = upstream;
@@ -80,11 +84,22 @@ public final class GatewayPipeline {
         }
         Resolution resolution = ModelResolver.resolve(classified, snapshot);
         log.model(classified.model(), resolution.routeName());
-        return execute(request, classified, body, resolution, snapshot, log);
+        // billing (issue 6): permissions, rate limits and the budget reservation, before any upstream call
+        Admission admission = billing.admit(request, classified, body, identity, resolution, snapshot, log);
+        HttpResponse response;
+        try {
+            response = execute(request, classified, body, resolution, snapshot, log, admission);
+        } catch (GatewayError e) {
+            return billing.failed(admission, e, log);
+        } catch (RuntimeException e) {
+            admission.releaseNow();
+            throw e;
+        }
+        return billing.finish(admission, response, classified, log);
     }
 
     private HttpResponse execute(HttpRequest request, ClassifiedRequest req, ObjectNode body, Resolution resolution,
-                                 ConfigSnapshot snapshot, RequestLog log) throws GatewayError {
+                                 ConfigSnapshot snapshot, RequestLog log, Admission admission) throws GatewayError {
         GatewayError lastError = null;
         UpstreamAnswer lastAnswer = null;
         int attempts = 0;
@@ -117,6 +132,9 @@ public final class GatewayPipeline {
                 if (attempts >= maxAttempts) {
                     break;
                 }
+                if (!admission.credentialAvailable(credential.id())) {
+                    continue; // billing: the credential's rpm/tpm budget is exhausted (not an attempt)
+                }
                 JsonNode secret = openSecret(credential);
                 if (secret == null) {
                     continue;
@@ -147,6 +165,8 @@ public final class GatewayPipeline {
                 }
                 log.attempt(provider.name(), credential.id(), target.upstreamModel(), response.status());
                 if (response.status() >= 200 && response.status() < 300) {
+                    admission.served(provider.id(), provider.name(), credential.id(), target.upstreamModel(),
+                            call.key().kind().family()); // billing: who served it, for the settlement
                     HttpResponse relayed = ResponseRelay.success(req, call, response, keepaliveMillis, log);
                     log.upstreamAnswered(); // buffered answers were read to the end by now; streams at their headers
                     return relayed;

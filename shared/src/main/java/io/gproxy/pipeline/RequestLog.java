@@ -25,8 +25,11 @@ public final class RequestLog {
     private long handedOverAt;
     private String route = "-";
     private String provider = "-";
+    private final String requestId;
+    private io.gproxy.transform.ir.Usage reported = io.gproxy.transform.ir.Usage.EMPTY;
 
     public RequestLog(String requestId, String method, String path) {
+        this.requestId = requestId;
         line.put("type", "request");
         line.put("request_id", requestId);
         line.put("method", method);
@@ -81,12 +84,30 @@ public final class RequestLog {
         if (usage == null || usage.isEmpty()) {
             return this;
         }
+        reported = reported.merge(usage);
         putIfKnown("input_tokens", usage.inputTokens());
         putIfKnown("output_tokens", usage.outputTokens());
         putIfKnown("cache_read_tokens", usage.cacheReadTokens());
         putIfKnown("cache_creation_5m_tokens", usage.cacheCreation5mTokens());
         putIfKnown("cache_creation_1h_tokens", usage.cacheCreation1hTokens());
         putIfKnown("reasoning_tokens", usage.reasoningTokens());
+        return this;
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    /** The usage the upstream reported so far (billing reads it at settlement; empty when none). */
+    public synchronized io.gproxy.transform.ir.Usage reportedUsage() {
+        return reported;
+    }
+
+    /** What the request was billed (billing, issue 6). */
+    public synchronized RequestLog billed(String costUsd, String usageSource, String ended) {
+        line.put("cost_usd", costUsd);
+        line.put("usage_source", usageSource);
+        line.put("ended", ended);
         return this;
     }
 

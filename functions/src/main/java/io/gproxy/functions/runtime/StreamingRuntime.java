@@ -103,6 +103,8 @@ public final class StreamingRuntime {
         } catch (IOException runtimeApiGone) {
             System.err.println("{\"level\":\"error\",\"msg\":\"streamed response to the Runtime API failed\",\"request_id\":\""
                     + inv.requestId() + "\"}");
+        } finally {
+            response.complete(); // the response is finished: settlement and the log line, still in this invocation
         }
     }
 }

@@ -56,6 +56,7 @@ class StreamingRuntimeGatewayTest {
         gateway.importer().importBundle(("""
                 {"orgs":[{"id":1,"name":"o"}],"users":[{"id":1,"name":"u","org_id":1}],
                  "user_keys":[{"id":1,"user_id":1,"api_key":"%s"}],
+                 "route_permissions":[{"id":1,"scope":"org","scope_id":1,"route_pattern":"*"}],
                  "providers":[{"id":1,"name":"openai","channel":"openai","settings_json":{"base_url":"http://127.0.0.1:%d"}}],
                  "credentials":[{"id":1,"provider_id":1,"secret_json":{"api_key":"sk-upstream"}}]}
                 """.formatted(KEY, upstream.getAddress().getPort())).getBytes(StandardCharsets.UTF_8));

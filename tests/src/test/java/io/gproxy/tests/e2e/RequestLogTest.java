@@ -42,12 +42,17 @@ class RequestLogTest {
         HttpResponse<String> ok = post("{\"model\":\"fast\",\"messages\":[{\"role\":\"user\",\"content\":\"my private prompt\"}]}", ALICE_KEY);
         HttpResponse<String> streamed = post("{\"model\":\"openai/gpt-4o-mini\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", ALICE_KEY);
         HttpResponse<String> refused = post("{\"model\":\"fast\"}", "sk-wrong-key");
-        String printed = gw.console().substring(before);
-
+        // The line is written once the last byte is out (after the exchange closed), so it may trail the response.
+        String printed = "";
         List<JsonNode> lines = new ArrayList<>();
-        for (String l : printed.split("\n")) {
-            if (l.startsWith("{") && l.contains("\"type\":\"request\"")) {
-                lines.add(JSON.readTree(l));
+        for (long deadline = System.nanoTime() + 5_000_000_000L; lines.size() < 3 && System.nanoTime() < deadline; ) {
+            Thread.sleep(lines.isEmpty() && printed.isEmpty() ? 0 : 20);
+            printed = gw.console().substring(before);
+            lines.clear();
+            for (String l : printed.split("\n")) {
+                if (l.startsWith("{") && l.contains("\"type\":\"request\"")) {
+                    lines.add(JSON.readTree(l));
+                }
             }
         }
         assertEquals(3, lines.size(), printed);
