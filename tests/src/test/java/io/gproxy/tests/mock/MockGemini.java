@@ -87,7 +87,7 @@ public final class MockGemini extends MockUpstream {
         x.body(); // a malformed body is a 400, as with the real API
         boolean sse = "sse".equals(x.request().query("alt"));
         String id = "resp" + nextId();
-        List<String> deltas = deltas(replyText(model));
+        List<String> deltas = streamDeltas(replyText(model));
         try (EventStream s = x.stream(sse ? "text/event-stream" : "application/json; charset=UTF-8")) {
             for (int i = 0; i < deltas.size(); i++) {
                 String chunk = Json.write(response(model, deltas.get(i), i == deltas.size() - 1, id));
