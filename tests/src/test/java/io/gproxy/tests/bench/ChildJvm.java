@@ -107,6 +107,10 @@ final class ChildJvm {
         cmd.add(java);
         cmd.addAll(LAMBDA_FLAGS);
         cmd.addAll(extraFlags);
+        String more = System.getProperty("bench.childFlags", "").trim(); // e.g. a JFR recording, for profiling a child
+        if (!more.isEmpty()) {
+            cmd.addAll(List.of(more.split("\\s+")));
+        }
         cmd.add("-cp");
         cmd.add(classpathLib + File.separator + "*" + File.pathSeparator + childClasses);
         cmd.add(main.getName());

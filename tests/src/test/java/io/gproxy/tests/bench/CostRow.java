@@ -36,6 +36,9 @@ import java.util.stream.Collectors;
  * node process's CPU read from /proc).
  */
 final class CostRow {
+    /** Non-200 answers seen while measuring (status and the start of the body), reported in the notes. */
+    private static final Map<String, Integer> UNEXPECTED = new java.util.concurrent.ConcurrentHashMap<>();
+
     private CostRow() {}
 
     static void run(BenchEnv env, Table table) throws Exception {
@@ -53,6 +56,10 @@ final class CostRow {
     /** Handles one request in this thread, body included; returns the status. */
     private static int serve(RequestHandler h, HttpRequest request) throws IOException {
         HttpResponse r = h.handle(request);
+        if (r.status() != 200 && !r.isStreaming()) {
+            String body = new String(r.body(), StandardCharsets.UTF_8);
+            UNEXPECTED.merge(r.status() + " " + (body.length() > 120 ? body.substring(0, 120) : body), 1, Integer::sum);
+        }
         if (r.isStreaming()) {
             r.stream().writeTo(new BodySink() {
                 @Override
@@ -96,14 +103,14 @@ final class CostRow {
             double seconds = (System.nanoTime() - start) / 1e9;
             long calls = counter.total();
             Map<Via, String> cells = new EnumMap<>(Via.class);
-            cells.put(Via.GPROXY_DDB, String.format(Locale.ROOT, "%.5f calls/request (%s in %,d requests, %.1f s)",
-                    calls / (double) requests, describe(counter.byOperation()), requests, seconds));
+            cells.put(Via.GPROXY_DDB, String.format(Locale.ROOT, "%.5f calls/request (%s in %,d requests over %.1f s: %.0f calls/min)",
+                    calls / (double) requests, describe(counter.byOperation()), requests, seconds, calls / seconds * 60));
             cells.put(Via.GPROXY_MEM, "0 (no store calls)");
             table.row("cost.dynamo_calls_per_request", new Table.Headline(calls / (double) requests, "", true),
                     Rows.cells("6", "DynamoDB calls per request, steady state", cells, String.format(Locale.ROOT,
                             "first request after start: %s (HTTP %d); after that one consistent read of CFG/VERSION per "
                                     + "%d s per container, whatever the traffic%s", describe(first), status,
-                            config.configRefresh().toSeconds(), errors > 0 ? "; " + errors + " non-200" : "")));
+                            config.configRefresh().toSeconds(), errors > 0 ? "; " + errors + " non-200: " + UNEXPECTED : "")));
             Map<Via, String> cap = new EnumMap<>(Via.class);
             String note;
             if (calls > 0 && counter.callsWithCapacity() == 0) {

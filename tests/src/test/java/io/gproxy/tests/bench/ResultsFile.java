@@ -51,7 +51,7 @@ final class ResultsFile {
         ObjectNode v = j.putObject("values");
         values.forEach((k, x) -> {
             if (!Double.isNaN(x) && !Double.isInfinite(x)) {
-                v.put(k, Math.round(x * 10000) / 10000.0);
+                v.put(k, new java.math.BigDecimal(x).round(new java.math.MathContext(6)).doubleValue());
             }
         });
         return "<!-- bench-results " + j + " -->";

@@ -124,7 +124,10 @@ public final class Table {
         if (a >= 10) {
             return String.format(Locale.ROOT, "%.1f", v);
         }
-        return String.format(Locale.ROOT, "%.3f", v);
+        if (a >= 0.01 || a == 0) {
+            return String.format(Locale.ROOT, "%.3f", v);
+        }
+        return String.format(Locale.ROOT, "%.2g", v);
     }
 
     private static void line(StringBuilder sb, List<String> cells, int[] width) {
