@@ -35,6 +35,11 @@ public abstract class GroupFunction implements RequestStreamHandler, Resource {
         SnapStartHooks.register(this);
     }
 
+    /** Whether direct-invoke operator commands ({@link AdminCommands}) are served: the admin function only. */
+    protected boolean acceptsCommands() {
+        return false;
+    }
+
     /** The transport-neutral handler of this function. */
     public RequestHandler requestHandler() {
         return handler;
@@ -43,6 +48,10 @@ public abstract class GroupFunction implements RequestStreamHandler, Resource {
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         JsonNode event = Json.MAPPER.readTree(input);
+        if (acceptsCommands() && AdminCommands.isCommand(event)) {
+            output.write(Json.bytes(AdminCommands.run(LambdaGateway.get(), event)));
+            return;
+        }
         var request = FunctionUrlEvents.toRequest(event);
         HttpResponse response = request.body().length > handler.maxBodyBytes() ? handler.payloadTooLarge()
                 : handler.handle(request);

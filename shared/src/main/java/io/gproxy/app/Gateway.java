@@ -66,7 +66,8 @@ public final class Gateway {
 
     /** The handler of a function serving {@code groups}; other paths get 404. */
     public RequestHandler handler(Set<FunctionGroup> groups) {
-        return new GatewayHandler(groups, cache, pipeline, admin, config.maxBodyBytes(), log);
+        return new GatewayHandler(groups, cache, pipeline, admin, config.maxBodyBytes(), log,
+                new OriginCheck(config.originSecrets()));
     }
 
     /** The handler serving every group (local mode). */

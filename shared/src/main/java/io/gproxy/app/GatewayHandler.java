@@ -38,15 +38,17 @@ public final class GatewayHandler implements RequestHandler {
     private final AdminHandler admin;
     private final long maxBodyBytes;
     private final PrintStream log;
+    private final OriginCheck originCheck;
 
     GatewayHandler(Set<FunctionGroup> groups, ConfigCache cache, GatewayPipeline pipeline, AdminHandler admin,
-                   long maxBodyBytes, PrintStream log) {
+                   long maxBodyBytes, PrintStream log, OriginCheck originCheck) {
         this.groups = EnumSet.copyOf(groups);
         this.cache = cache;
         this.pipeline = pipeline;
         this.admin = admin;
         this.maxBodyBytes = maxBodyBytes;
         this.log = log;
+        this.originCheck = originCheck;
     }
 
     @Override
@@ -98,6 +100,9 @@ public final class GatewayHandler implements RequestHandler {
     }
 
     private HttpResponse dispatch(HttpRequest request, RequestLog line) throws GatewayError {
+        if (!originCheck.admits(request.headers())) {
+            throw new GatewayError(403, "forbidden");
+        }
         if (request.headers().approximateSize() > MAX_HEADER_BYTES) {
             throw new GatewayError(431, "request headers too large");
         }

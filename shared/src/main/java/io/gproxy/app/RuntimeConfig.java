@@ -12,11 +12,13 @@ import java.util.Map;
  * @param streamKeepalive  silence after which a stream gets a keepalive comment (CloudFront's origin read timeout
  *                         is 30 s by default); 0 disables keepalives
  * @param adminPassword    when set, the bootstrap admin's password is reset to it on every start
+ * @param originSecrets    values CloudFront puts in {@code x-gproxy-origin-verify} (comma-separated in
+ *                         {@code GPROXY_ORIGIN_SECRET}, several while rotating); empty: no check (local mode)
  */
 public record RuntimeConfig(String tableName, String region, String dynamoEndpoint, String masterKey, String kmsKeyId,
                             long maxBodyBytes, int maxAttempts, Duration configRefresh,
                             Duration upstreamConnectTimeout, Duration upstreamTimeout, Duration streamKeepalive,
-                            String adminUser, String adminPassword) {
+                            String adminUser, String adminPassword, java.util.List<String> originSecrets) {
 
     public static final String DEFAULT_TABLE = "gproxy";
 
@@ -38,22 +40,23 @@ public record RuntimeConfig(String tableName, String region, String dynamoEndpoi
                 Duration.ofMillis(longOf(env, "GPROXY_UPSTREAM_TIMEOUT_MS", 600_000)),
                 Duration.ofMillis(longOf(env, "GPROXY_STREAM_KEEPALIVE_MS", 15_000)),
                 env.getOrDefault("GPROXY_ADMIN_USER", "admin"),
-                blankToNull(env.get("GPROXY_ADMIN_PASSWORD")));
+                blankToNull(env.get("GPROXY_ADMIN_PASSWORD")),
+                splitSecrets(env.get("GPROXY_ORIGIN_SECRET")));
     }
 
     public RuntimeConfig withMaxBodyBytes(long bytes) {
         return new RuntimeConfig(tableName, region, dynamoEndpoint, masterKey, kmsKeyId, bytes, maxAttempts, configRefresh,
-                upstreamConnectTimeout, upstreamTimeout, streamKeepalive, adminUser, adminPassword);
+                upstreamConnectTimeout, upstreamTimeout, streamKeepalive, adminUser, adminPassword, originSecrets);
     }
 
     public RuntimeConfig withConfigRefresh(Duration refresh) {
         return new RuntimeConfig(tableName, region, dynamoEndpoint, masterKey, kmsKeyId, maxBodyBytes, maxAttempts, refresh,
-                upstreamConnectTimeout, upstreamTimeout, streamKeepalive, adminUser, adminPassword);
+                upstreamConnectTimeout, upstreamTimeout, streamKeepalive, adminUser, adminPassword, originSecrets);
     }
 
     public RuntimeConfig withTable(String table) {
         return new RuntimeConfig(table, region, dynamoEndpoint, masterKey, kmsKeyId, maxBodyBytes, maxAttempts, configRefresh,
-                upstreamConnectTimeout, upstreamTimeout, streamKeepalive, adminUser, adminPassword);
+                upstreamConnectTimeout, upstreamTimeout, streamKeepalive, adminUser, adminPassword, originSecrets);
     }
 
     private static long longOf(Map<String, String> env, String name, long dflt) {
@@ -68,6 +71,13 @@ public record RuntimeConfig(String tableName, String region, String dynamoEndpoi
         }
     }
 
+    private static java.util.List<String> splitSecrets(String value) {
+        if (value == null || value.isBlank()) {
+            return java.util.List.of();
+        }
+        return java.util.Arrays.stream(value.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
+    }
+
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s;
     }
@@ -75,6 +85,7 @@ public record RuntimeConfig(String tableName, String region, String dynamoEndpoi
     @Override
     public String toString() {
         return "RuntimeConfig[table=" + tableName + ", region=" + region + ", masterKey="
-                + (masterKey == null ? "unset" : "set") + ", kmsKeyId=" + kmsKeyId + "]";
+                + (masterKey == null ? "unset" : "set") + ", kmsKeyId=" + kmsKeyId + ", originSecrets="
+                + originSecrets.size() + "]";
     }
 }

@@ -30,7 +30,8 @@ final class CallPlanner {
             throws GatewayError {
         return switch (decision.implementation()) {
             case PASSTHROUGH -> new UpstreamCall(req.key(), req.providerPath(), request.query(),
-                    PassthroughBody.forUpstream(request.body(), body, req.key(), target.upstreamModel(), req.stream()), null);
+                    PassthroughBody.forUpstream(request.body(), body, req.key(), target.upstreamModel(), req.stream()), null,
+                    req.operation().isContentGeneration() ? codecs.find(req.kind()).orElse(null) : null);
             case TRANSFORM_TO -> transform(req, body, target, decision.destination());
             case LOCAL -> throw new GatewayError(501, "local implementation pending");
             case UNSUPPORTED -> throw new GatewayError(501, "operation not supported by provider routing rules");
@@ -54,7 +55,7 @@ final class CallPlanner {
         boolean stream = req.stream();
         return new UpstreamCall(dest, contentPath(dest.kind(), stream, target.upstreamModel()),
                 dest.kind() == OperationKind.GEMINI_GENERATE_CONTENT && stream ? QueryString.parse("alt=sse") : QueryString.empty(),
-                converted, new Transcoding(client, upstream, ctx, req.kind(), req.geminiSse()));
+                converted, new Transcoding(client, upstream, ctx, req.kind(), req.geminiSse()), upstream);
     }
 
     private ProtocolCodec codec(OperationKind kind, OperationKey from, OperationKey to) throws GatewayError {

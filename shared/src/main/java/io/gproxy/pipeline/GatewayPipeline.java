@@ -62,7 +62,11 @@ public final class GatewayPipeline {
         KeyIdentity identity = Authenticator.authenticate(request, snapshot);
         log.user(identity.user().id(), identity.key().id());
 
-        ObjectNode body = match.operation().hasRequestBody() ? parseBody(request.body()) : null;
+        ObjectNode body = null;
+        if (match.operation().hasRequestBody()) {
+            requireJsonContentType(request.headers().firstOrNull("content-type"));
+            body = parseBody(request.body());
+        }
         ClassifiedRequest classified = RequestClassifier.classify(match, request.query(), body);
         log.operation(classified.operation().id(), classified.kind().id(), classified.stream());
 
@@ -132,7 +136,7 @@ public final class GatewayPipeline {
                 }
                 log.attempt(provider.name(), credential.id(), target.upstreamModel(), response.status());
                 if (response.status() >= 200 && response.status() < 300) {
-                    HttpResponse relayed = ResponseRelay.success(req, call, response, keepaliveMillis);
+                    HttpResponse relayed = ResponseRelay.success(req, call, response, keepaliveMillis, log);
                     log.upstreamAnswered(); // buffered answers were read to the end by now; streams at their headers
                     return relayed;
                 }
@@ -189,6 +193,20 @@ public final class GatewayPipeline {
             throw GatewayError.unknownRoute(req.model());
         }
         return HttpResponse.json(200, ModelCatalog.renderOne(req.kind().family(), req.model(), models.get(name)).toString());
+    }
+
+    /**
+     * Bodies are JSON. A missing or JSON-ish content type (or text/plain, which some clients send for JSON) is
+     * accepted; form posts and multipart uploads are refused with 415 rather than misread.
+     */
+    static void requireJsonContentType(String contentType) throws GatewayError {
+        if (contentType == null) {
+            return;
+        }
+        String ct = contentType.toLowerCase(java.util.Locale.ROOT);
+        if (!ct.contains("json") && !ct.startsWith("text/plain")) {
+            throw new GatewayError(415, "unsupported content type " + ct.split(";")[0].trim() + ": send application/json");
+        }
     }
 
     /** Strict parse of a JSON request body; anything else is a 400 that names the problem. */

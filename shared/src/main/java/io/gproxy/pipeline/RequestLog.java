@@ -76,6 +76,26 @@ public final class RequestLog {
         return this;
     }
 
+    /** Tokens the upstream reported (unknown fields stay out of the line and its metrics). */
+    public synchronized RequestLog usage(io.gproxy.transform.ir.Usage usage) {
+        if (usage == null || usage.isEmpty()) {
+            return this;
+        }
+        putIfKnown("input_tokens", usage.inputTokens());
+        putIfKnown("output_tokens", usage.outputTokens());
+        putIfKnown("cache_read_tokens", usage.cacheReadTokens());
+        putIfKnown("cache_creation_5m_tokens", usage.cacheCreation5mTokens());
+        putIfKnown("cache_creation_1h_tokens", usage.cacheCreation1hTokens());
+        putIfKnown("reasoning_tokens", usage.reasoningTokens());
+        return this;
+    }
+
+    private void putIfKnown(String field, Long value) {
+        if (value != null) {
+            line.put(field, value);
+        }
+    }
+
     public RequestLog error(String message) {
         line.put("error", message);
         return this;
@@ -88,7 +108,7 @@ public final class RequestLog {
         }
     }
 
-    public void finish(int status, PrintStream out) {
+    public synchronized void finish(int status, PrintStream out) {
         handedOver();
         long now = System.nanoTime();
         double latencyMs = (now - startNanos) / 1e6;
@@ -124,6 +144,14 @@ public final class RequestLog {
         metrics.addObject().put("Name", "ClientErrors").put("Unit", "Count");
         metrics.addObject().put("Name", "Latency").put("Unit", "Milliseconds");
         metrics.addObject().put("Name", "Overhead").put("Unit", "Milliseconds");
+        if (line.has("input_tokens")) {
+            line.put("InputTokens", line.get("input_tokens").asLong());
+            metrics.addObject().put("Name", "InputTokens").put("Unit", "Count");
+        }
+        if (line.has("output_tokens")) {
+            line.put("OutputTokens", line.get("output_tokens").asLong());
+            metrics.addObject().put("Name", "OutputTokens").put("Unit", "Count");
+        }
     }
 
     private static double round(double ms) {

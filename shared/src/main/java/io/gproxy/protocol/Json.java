@@ -13,14 +13,15 @@ import java.io.IOException;
 
 /**
  * The one JSON mapper for client and upstream payloads. Numbers keep their exact decimal text (a relayed body must
- * not turn 0.1 into 0.1000000000000000055), duplicate keys are refused rather than silently resolved, and nesting
- * depth is bounded.
+ * not turn 0.1 into 0.1000000000000000055), duplicate keys and trailing content after the value are refused rather
+ * than silently resolved, and nesting depth is bounded.
  */
 public final class Json {
     public static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
                     .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(256).build())
                     .build())
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
             .build();

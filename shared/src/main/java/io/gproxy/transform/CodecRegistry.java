@@ -16,7 +16,8 @@ public final class CodecRegistry {
 
     /** Every protocol codec this build has. */
     public static CodecRegistry builtIn() {
-        return of(new io.gproxy.transform.chat.ChatCodec(), new io.gproxy.transform.gemini.GeminiCodec());
+        return of(new io.gproxy.transform.chat.ChatCodec(), new io.gproxy.transform.responses.ResponsesCodec(),
+                new io.gproxy.transform.claude.ClaudeCodec(), new io.gproxy.transform.gemini.GeminiCodec());
     }
 
     public static CodecRegistry of(ProtocolCodec... codecs) {

@@ -6,6 +6,7 @@ import io.gproxy.transform.ir.StreamEvent;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Converts one upstream SSE stream into the client's stream, chunk by chunk: bytes → frames (SSE decoder) → IR
@@ -17,11 +18,18 @@ public final class StreamTranscoder {
     private final SseDecoder frames = new SseDecoder();
     private final StreamDecoder upstream;
     private final StreamEncoder client;
+    private final Consumer<StreamEvent> observer;
     private boolean failed;
 
     public StreamTranscoder(StreamDecoder upstream, StreamEncoder client) {
+        this(upstream, client, e -> { });
+    }
+
+    /** @param observer sees every IR event on its way (usage metering) */
+    public StreamTranscoder(StreamDecoder upstream, StreamEncoder client, Consumer<StreamEvent> observer) {
         this.upstream = upstream;
         this.client = client;
+        this.observer = observer;
     }
 
     /** Client frames produced by one upstream network chunk. */
@@ -34,6 +42,7 @@ public final class StreamTranscoder {
         List<SseFrame> out = convert(frames.finish());
         if (!failed) {
             for (StreamEvent e : upstream.finish()) {
+                observer.accept(e);
                 out.addAll(client.encode(e));
             }
         }
@@ -60,6 +69,7 @@ public final class StreamTranscoder {
             }
             try {
                 for (StreamEvent e : upstream.decode(f)) {
+                    observer.accept(e);
                     out.addAll(client.encode(e));
                     if (e instanceof StreamEvent.Error) {
                         failed = true;

@@ -62,18 +62,24 @@ class RequestLogTest {
         assertTrue(served.path("provider").isTextual() && served.path("upstream_status").asInt() >= 200);
         assertTrue(served.path("latency_ms").asDouble() >= served.path("upstream_ms").asDouble());
         assertTrue(served.path("overhead_ms").asDouble() >= 0);
+        assertEquals(12, served.path("input_tokens").asInt(), "usage read from the upstream's answer");
+        assertEquals(7, served.path("output_tokens").asInt());
         assertEmf(served, 1, 0, 0);
+        assertEquals(12, served.path("InputTokens").asInt());
 
         JsonNode stream = byId(lines, streamed);
         assertTrue(stream.path("stream").asBoolean());
         assertEquals("openai", stream.path("provider").asText());
         assertEquals("gpt-4o-mini", stream.path("upstream_model").asText());
+        assertEquals(12, stream.path("input_tokens").asInt(), "usage read from the relayed stream's usage chunk");
+        assertEquals(7, stream.path("output_tokens").asInt());
         assertEmf(stream, 1, 0, 0);
 
         JsonNode denied = byId(lines, refused);
         assertEquals(401, denied.path("status").asInt());
         assertEquals("unauthorized", denied.path("error").asText());
         assertEmf(denied, 1, 0, 1);
+        assertTrue(denied.path("input_tokens").isMissingNode(), "no usage for a refused request");
 
         for (String secret : List.of(ALICE_KEY, "sk-wrong-key", GatewayFixture.OPENAI_UPSTREAM_KEY,
                 GatewayFixture.ANTHROPIC_UPSTREAM_KEY, GatewayFixture.GEMINI_UPSTREAM_KEY, GatewayFixture.MASTER_KEY,

@@ -117,6 +117,31 @@ class BufferedFunctionsTest {
     }
 
     @Test
+    void operatorCommandsOnlyThroughADirectInvoke() throws Exception {
+        JsonNode again = invoke(new AdminFunction(), (ObjectNode) JSON.readTree("{\"gproxy\":\"bootstrap\"}"));
+        assertTrue(again.path("status").asText().startsWith("already initialised"), again.toString());
+        assertFalse(again.has("password") || again.has("api_key"), "nothing is generated twice");
+
+        ObjectNode importCommand = (ObjectNode) JSON.readTree("""
+                {"gproxy":"import","bundle":{"routes":[{"id":77,"name":"imported-route","strategy":"failover"}],
+                 "route_members":[{"id":77,"route_id":77,"provider_id":1,"upstream_model_id":"gpt-4o-mini"}]}}""");
+        JsonNode imported = invoke(new AdminFunction(), importCommand);
+        assertEquals(1, imported.path("imported").path("routes").asInt(), imported.toString());
+        JsonNode chat = invoke(new GenerateContentFunction(), event("POST", "/v1/chat/completions", "", ALICE_KEY,
+                "{\"model\":\"imported-route\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", false));
+        assertEquals(200, chat.path("statusCode").asInt(), "the imported route is served at once: " + chat);
+
+        JsonNode bad = invoke(new AdminFunction(), (ObjectNode) JSON.readTree("{\"gproxy\":\"import\",\"bundle\":{\"providers\":[{\"id\":1}]}}"));
+        assertTrue(bad.path("error").asText().contains("providers[id=1].name"), bad.toString());
+
+        // The same payload through the URL is just a request body: no command runs.
+        JsonNode viaUrl = invoke(new AdminFunction(), event("POST", "/admin/commands", "", ALICE_KEY, "{\"gproxy\":\"bootstrap\"}", false));
+        assertEquals(404, viaUrl.path("statusCode").asInt());
+        JsonNode notAdmin = invoke(new ModelsFunction(), (ObjectNode) JSON.readTree("{\"gproxy\":\"bootstrap\"}"));
+        assertTrue(notAdmin.has("statusCode"), "other functions treat it as a (malformed) event, not a command");
+    }
+
+    @Test
     void anOversizedBodyIs413() throws Exception {
         String huge = "{\"pad\":\"" + "x".repeat((int) GatewayFixture.MAX_BODY_BYTES) + "\"}";
         JsonNode result = invoke(new GenerateContentFunction(), event("POST", "/v1/chat/completions", "", ALICE_KEY, huge, true));

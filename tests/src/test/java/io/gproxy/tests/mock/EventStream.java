@@ -16,18 +16,22 @@ public final class EventStream implements AutoCloseable {
     private final OutputStream out;
     private final StreamGate.Ticket ticket;
     private final Duration eventDelay;
+    private final MockUpstream.Cut cut;
+    private boolean dropped;
     private int written;
 
-    EventStream(HttpExchange exchange, String contentType, StreamGate.Ticket ticket, Duration eventDelay)
-            throws IOException {
+    EventStream(HttpExchange exchange, String contentType, StreamGate.Ticket ticket, Duration eventDelay,
+                MockUpstream.Cut cut) throws IOException {
         this.ticket = ticket;
         this.eventDelay = eventDelay;
+        this.cut = cut;
         exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.getResponseHeaders().set("Cache-Control", "no-cache");
         exchange.sendResponseHeaders(200, 0); // length 0 = chunked transfer encoding
         this.out = exchange.getResponseBody();
         out.flush(); // headers out now, so a client sees the 200 before the first event
         ticket.afterEvents(0);
+        cutIfDue();
     }
 
     /** SSE frame with an {@code event:} line (Anthropic, OpenAI Responses). */
@@ -49,6 +53,29 @@ public final class EventStream implements AutoCloseable {
         out.flush();
         written++;
         ticket.afterEvents(written);
+        cutIfDue();
+    }
+
+    /** Ends the route's work early when a cut is due (see {@link MockUpstream#cutNextStream}). */
+    private void cutIfDue() {
+        if (cut != null && written == cut.afterEvents()) {
+            dropped = cut.dropConnection();
+            throw new Cut(dropped);
+        }
+    }
+
+    /** Unwinds a route out of a stream that was cut short; the mock's dispatcher ends the response. */
+    static final class Cut extends RuntimeException {
+        private final boolean dropConnection;
+
+        Cut(boolean dropConnection) {
+            super("stream cut", null, false, false);
+            this.dropConnection = dropConnection;
+        }
+
+        boolean dropConnection() {
+            return dropConnection;
+        }
     }
 
     /** Raw bytes that are not an event of their own (the closing ']' of a JSON-array stream). */
@@ -60,6 +87,9 @@ public final class EventStream implements AutoCloseable {
     /** Writes the terminating chunk; only then is the stream "finished" for the gate. */
     @Override
     public void close() throws IOException {
+        if (dropped) {
+            return; // no terminating chunk: the dispatcher lets HttpServer drop the connection
+        }
         out.close();
         ticket.finished();
     }

@@ -67,7 +67,7 @@ public final class Exchange {
 
     /** Starts a chunked streaming response (status 200) that takes the {@link StreamGate} arming, if any. */
     public EventStream stream(String contentType) throws IOException {
-        return new EventStream(http, contentType, mock.gate().claim(), mock.eventDelay());
+        return new EventStream(http, contentType, mock.gate().claim(), mock.eventDelay(), mock.claimCut());
     }
 
     boolean responseStarted() {

@@ -16,6 +16,8 @@ import java.util.List;
  * {@code anthropic-version}
  * header is mandatory (400 without it), and {@code max_tokens} is required in a messages body.
  * Every stream frame carries an {@code event:} line: anthropic-java ignores frames without one.
+ * A request with {@code tools} ({@code {name, input_schema}}) is answered with one {@code tool_use} block calling the
+ * first one (see {@link MockUpstream}).
  */
 public final class MockAnthropic extends MockUpstream {
     public static final List<String> MODELS = List.of("claude-sonnet-4-5", "claude-haiku-4-5", "claude-opus-4-1");
@@ -77,6 +79,11 @@ public final class MockAnthropic extends MockUpstream {
             throw new BadRequest("max_tokens: Field required");
         }
         String id = "msg_" + nextId();
+        String tool = firstTool(body);
+        if (tool != null) {
+            toolUse(x, body, id, model, tool);
+            return;
+        }
         String text = replyText(model);
         if (!body.path("stream").asBoolean(false)) {
             x.json(200, message(id, model, arr(obj("type", "text", "text", text)), "end_turn", OUTPUT_TOKENS));
@@ -99,6 +106,48 @@ public final class MockAnthropic extends MockUpstream {
                             "cache_read_input_tokens", 0, "output_tokens", OUTPUT_TOKENS)));
             s.event("message_stop", obj("type", "message_stop"));
         }
+    }
+
+    /**
+     * One tool_use block, stop_reason tool_use. Stream: content_block_start with {@code input: {}}, an empty
+     * input_json_delta then one per argument fragment, content_block_stop, message_delta, message_stop, as the real
+     * API sends it.
+     */
+    private void toolUse(Exchange x, JsonNode body, String id, String model, String tool) throws IOException {
+        String toolId = "toolu_" + nextId();
+        if (!body.path("stream").asBoolean(false)) {
+            x.json(200, message(id, model, arr(obj("type", "tool_use", "id", toolId, "name", tool,
+                    "input", toolArgumentsJson())), "tool_use", OUTPUT_TOKENS));
+            return;
+        }
+        try (EventStream s = x.stream(SSE)) {
+            s.event("message_start", obj("type", "message_start", "message", message(id, model, arr(), null, 1)));
+            s.event("content_block_start", obj("type", "content_block_start", "index", 0,
+                    "content_block", obj("type", "tool_use", "id", toolId, "name", tool, "input", obj())));
+            s.event("content_block_delta", obj("type", "content_block_delta", "index", 0,
+                    "delta", obj("type", "input_json_delta", "partial_json", "")));
+            for (String fragment : toolArgumentFragments()) {
+                s.event("content_block_delta", obj("type", "content_block_delta", "index", 0,
+                        "delta", obj("type", "input_json_delta", "partial_json", fragment)));
+            }
+            s.event("content_block_stop", obj("type", "content_block_stop", "index", 0));
+            s.event("message_delta", obj("type", "message_delta",
+                    "delta", obj("stop_reason", "tool_use", "stop_sequence", null),
+                    "usage", obj("input_tokens", INPUT_TOKENS, "cache_creation_input_tokens", 0,
+                            "cache_read_input_tokens", 0, "output_tokens", OUTPUT_TOKENS)));
+            s.event("message_stop", obj("type", "message_stop"));
+        }
+    }
+
+    /** Name of the first custom tool offered (one with an input_schema; server tools have a type instead), or null. */
+    private static String firstTool(JsonNode body) {
+        for (JsonNode tool : body.path("tools")) {
+            String name = tool.path("name").asText("");
+            if (!name.isEmpty() && tool.has("input_schema")) {
+                return name;
+            }
+        }
+        return null;
     }
 
     private static ObjectNode message(String id, String model, ArrayNode content, String stopReason,

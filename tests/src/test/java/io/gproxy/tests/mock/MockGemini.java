@@ -20,6 +20,10 @@ import java.util.regex.Pattern;
  * {@code alt} a JSON array streamed element by element ({@code [{..},\r\n{..}]}, application/json).
  * Each chunk carries usageMetadata as the real API does: prompt counts only until the final chunk,
  * which has finishReason STOP and the full counts.
+ *
+ * <p>A request with {@code tools[].functionDeclarations} is answered with one {@code functionCall} part (with
+ * {@code args}) calling the first declared function, finishReason STOP; streamed, that is one chunk carrying the
+ * whole call, the finishReason and the full usage, as the real API sends a call (see {@link MockUpstream}).
  */
 public final class MockGemini extends MockUpstream {
     public static final List<String> MODELS = List.of("gemini-2.5-flash", "gemini-2.5-pro", "gemini-2.5-flash-lite");
@@ -73,7 +77,11 @@ public final class MockGemini extends MockUpstream {
         String method = m.group(3);
         switch (x.method() + " " + (method == null ? "" : method)) {
             case "GET " -> x.json(200, modelInfo(model));
-            case "POST generateContent" -> x.json(200, response(model, replyText(model), true, "resp" + nextId()));
+            case "POST generateContent" -> {
+                String tool = firstTool(x.body());
+                x.json(200, tool != null ? callResponse(model, tool, "resp" + nextId())
+                        : response(model, replyText(model), true, "resp" + nextId()));
+            }
             case "POST streamGenerateContent" -> stream(x, model);
             case "POST countTokens" -> x.json(200, obj("totalTokens", INPUT_TOKENS));
             default -> {
@@ -84,12 +92,16 @@ public final class MockGemini extends MockUpstream {
     }
 
     private void stream(Exchange x, String model) throws IOException {
-        x.body(); // a malformed body is a 400, as with the real API
+        String tool = firstTool(x.body()); // a malformed body is a 400, as with the real API
         boolean sse = "sse".equals(x.request().query("alt"));
         String id = "resp" + nextId();
         List<String> deltas = streamDeltas(replyText(model));
         try (EventStream s = x.stream(sse ? "text/event-stream" : "application/json; charset=UTF-8")) {
-            for (int i = 0; i < deltas.size(); i++) {
+            if (tool != null) {
+                String chunk = Json.write(callResponse(model, tool, id));
+                s.frame(sse ? "data: " + chunk + "\r\n\r\n" : "[" + chunk);
+            }
+            for (int i = 0; tool == null && i < deltas.size(); i++) {
                 String chunk = Json.write(response(model, deltas.get(i), i == deltas.size() - 1, id));
                 s.frame(sse ? "data: " + chunk + "\r\n\r\n" : (i == 0 ? "[" : ",\r\n") + chunk);
             }
@@ -99,9 +111,33 @@ public final class MockGemini extends MockUpstream {
         }
     }
 
+    /** Name of the first function declared in {@code tools} (camelCase or snake_case, as the API accepts), or null. */
+    private static String firstTool(JsonNode body) {
+        for (JsonNode tool : body.path("tools")) {
+            JsonNode declarations = tool.has("functionDeclarations") ? tool.get("functionDeclarations")
+                    : tool.path("function_declarations");
+            for (JsonNode declaration : declarations) {
+                String name = declaration.path("name").asText("");
+                if (!name.isEmpty()) {
+                    return name;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** A complete GenerateContentResponse holding one functionCall part. */
+    private static ObjectNode callResponse(String model, String tool, String responseId) {
+        return response(model, obj("functionCall", obj("name", tool, "args", toolArgumentsJson())), true, responseId);
+    }
+
     /** A GenerateContentResponse; {@code last} adds finishReason and the complete usage. */
     private static ObjectNode response(String model, String text, boolean last, String responseId) {
-        ObjectNode candidate = obj("content", obj("parts", arr(obj("text", text)), "role", "model"));
+        return response(model, obj("text", text), last, responseId);
+    }
+
+    private static ObjectNode response(String model, ObjectNode part, boolean last, String responseId) {
+        ObjectNode candidate = obj("content", obj("parts", arr(part), "role", "model"));
         if (last) {
             candidate.put("finishReason", "STOP");
         }

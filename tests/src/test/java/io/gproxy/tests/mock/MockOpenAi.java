@@ -12,6 +12,8 @@ import java.util.List;
 /**
  * OpenAI wire format: Chat Completions, Responses and the model list, auth {@code Authorization: Bearer}.
  * Field sets follow what api.openai.com actually returns (openai-java validates required fields).
+ * A request with {@code tools} (Chat: {@code {type:function, function:{name}}}; Responses: {@code {type:function,
+ * name}}) is answered with one call of the first one (see {@link MockUpstream}).
  */
 public final class MockOpenAi extends MockUpstream {
     public static final List<String> MODELS = List.of("gpt-4o-mini", "gpt-4.1", "gpt-5-mini");
@@ -94,6 +96,11 @@ public final class MockOpenAi extends MockUpstream {
         String model = model(body);
         String id = "chatcmpl-" + nextId();
         long created = nowSeconds();
+        String tool = firstTool(body, true);
+        if (tool != null) {
+            chatToolCall(x, body, id, created, model, tool);
+            return;
+        }
         String text = replyText(model);
         if (!body.path("stream").asBoolean(false)) {
             ObjectNode message = obj("role", "assistant", "content", text, "refusal", null, "annotations", arr());
@@ -121,6 +128,55 @@ public final class MockOpenAi extends MockUpstream {
             }
             s.data("[DONE]");
         }
+    }
+
+    /**
+     * One tool call. Stream: the first chunk carries role, id, type, name and arguments "", then one chunk per
+     * argument fragment, then finish_reason tool_calls, as api.openai.com sends it.
+     */
+    private void chatToolCall(Exchange x, JsonNode body, String id, long created, String model, String tool)
+            throws IOException {
+        String callId = "call_" + nextId();
+        if (!body.path("stream").asBoolean(false)) {
+            ObjectNode call = obj("id", callId, "type", "function",
+                    "function", obj("name", tool, "arguments", TOOL_ARGUMENTS));
+            ObjectNode message = obj("role", "assistant", "content", null, "tool_calls", arr(call), "refusal", null,
+                    "annotations", arr());
+            x.json(200, obj("id", id, "object", "chat.completion", "created", created, "model", model,
+                    "choices", arr(obj("index", 0, "message", message, "logprobs", null, "finish_reason", "tool_calls")),
+                    "usage", chatUsage(), "service_tier", "default", "system_fingerprint", FINGERPRINT));
+            return;
+        }
+        boolean includeUsage = body.path("stream_options").path("include_usage").asBoolean(false);
+        try (EventStream s = x.stream(SSE)) {
+            ChunkMaker chunk = new ChunkMaker(id, created, model, includeUsage);
+            s.data(chunk.of(obj("role", "assistant", "content", null, "tool_calls", arr(obj("index", 0, "id", callId,
+                    "type", "function", "function", obj("name", tool, "arguments", ""))), "refusal", null), null));
+            for (String fragment : toolArgumentFragments()) {
+                s.data(chunk.of(obj("tool_calls", arr(obj("index", 0, "function", obj("arguments", fragment)))), null));
+            }
+            s.data(chunk.of(obj(), "tool_calls"));
+            if (includeUsage) {
+                ObjectNode usageChunk = chunk.base();
+                usageChunk.set("choices", arr());
+                usageChunk.set("usage", chatUsage());
+                s.data(Json.write(usageChunk));
+            }
+            s.data("[DONE]");
+        }
+    }
+
+    /** Name of the first function tool offered (Chat nests it under "function"), or null when none is. */
+    private static String firstTool(JsonNode body, boolean chatShape) {
+        for (JsonNode tool : body.path("tools")) {
+            if ("function".equals(tool.path("type").asText())) {
+                String name = (chatShape ? tool.path("function") : tool).path("name").asText("");
+                if (!name.isEmpty()) {
+                    return name;
+                }
+            }
+        }
+        return null;
     }
 
     private record ChunkMaker(String id, long created, String model, boolean includeUsage) {
@@ -152,6 +208,11 @@ public final class MockOpenAi extends MockUpstream {
         JsonNode body = x.body();
         ResponseMaker r = new ResponseMaker("resp_" + nextId(), "msg_" + nextId(), nowSeconds(), model(body),
                 body.path("instructions").isTextual() ? body.get("instructions").asText() : null);
+        String tool = firstTool(body, false);
+        if (tool != null) {
+            responsesToolCall(x, body, r, tool);
+            return;
+        }
         String text = replyText(r.model());
         if (!body.path("stream").asBoolean(false)) {
             x.json(200, r.response("completed", arr(r.message("completed", text)), responsesUsage()));
@@ -187,6 +248,46 @@ public final class MockOpenAi extends MockUpstream {
             s.event("response.completed", obj("type", "response.completed", "sequence_number", seq,
                     "response", r.response("completed", arr(r.message("completed", text)), responsesUsage())));
         }
+    }
+
+    /**
+     * One function_call output item. Stream: created, in_progress, output_item.added (arguments ""), one
+     * function_call_arguments.delta per fragment, function_call_arguments.done, output_item.done, completed.
+     */
+    private void responsesToolCall(Exchange x, JsonNode body, ResponseMaker r, String tool) throws IOException {
+        String itemId = "fc_" + nextId();
+        String callId = "call_" + nextId();
+        ObjectNode done = functionCall(itemId, callId, tool, TOOL_ARGUMENTS, "completed");
+        if (!body.path("stream").asBoolean(false)) {
+            x.json(200, r.response("completed", arr(done), responsesUsage()));
+            return;
+        }
+        try (EventStream s = x.stream(SSE)) {
+            int seq = 0;
+            s.event("response.created", obj("type", "response.created", "sequence_number", seq++,
+                    "response", r.response("in_progress", arr(), null)));
+            s.event("response.in_progress", obj("type", "response.in_progress", "sequence_number", seq++,
+                    "response", r.response("in_progress", arr(), null)));
+            s.event("response.output_item.added", obj("type", "response.output_item.added",
+                    "sequence_number", seq++, "output_index", 0,
+                    "item", functionCall(itemId, callId, tool, "", "in_progress")));
+            for (String fragment : toolArgumentFragments()) {
+                s.event("response.function_call_arguments.delta", obj("type", "response.function_call_arguments.delta",
+                        "sequence_number", seq++, "item_id", itemId, "output_index", 0, "delta", fragment));
+            }
+            s.event("response.function_call_arguments.done", obj("type", "response.function_call_arguments.done",
+                    "sequence_number", seq++, "item_id", itemId, "output_index", 0, "name", tool,
+                    "arguments", TOOL_ARGUMENTS));
+            s.event("response.output_item.done", obj("type", "response.output_item.done",
+                    "sequence_number", seq++, "output_index", 0, "item", done));
+            s.event("response.completed", obj("type", "response.completed", "sequence_number", seq,
+                    "response", r.response("completed", arr(done), responsesUsage())));
+        }
+    }
+
+    private static ObjectNode functionCall(String itemId, String callId, String name, String arguments, String status) {
+        return obj("id", itemId, "type", "function_call", "status", status, "arguments", arguments,
+                "call_id", callId, "name", name);
     }
 
     private record ResponseMaker(String id, String messageId, long createdAt, String model, String instructions) {

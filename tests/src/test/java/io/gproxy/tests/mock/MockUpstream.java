@@ -28,13 +28,23 @@ import java.util.concurrent.atomic.AtomicLong;
  * auth style and error JSON. Replies are deterministic: {@code "Hello from <provider> model <model>"}
  * with fixed usage ({@link #INPUT_TOKENS} in, {@link #OUTPUT_TOKENS} out), so a test behind the gateway
  * can tell which upstream and which model actually served a request.
+ *
+ * <p>When the request offers tools (in the provider's own shape), the reply is instead ONE call of the FIRST
+ * offered tool, with the arguments {@link #TOOL_ARGUMENTS}, in the provider's real wire format; streams send
+ * the arguments in {@link #toolArgumentFragments()} where the provider streams them in pieces.
  */
 public abstract class MockUpstream implements AutoCloseable {
     public static final int INPUT_TOKENS = 12;
     public static final int OUTPUT_TOKENS = 7;
     public static final int TOTAL_TOKENS = INPUT_TOKENS + OUTPUT_TOKENS;
+    /** The arguments of every tool call a mock answers with (compact JSON, keys in this order). */
+    public static final String TOOL_ARGUMENTS = "{\"city\":\"Paris\",\"days\":3}";
 
     private record Fault(int status, String body) {
+    }
+
+    /** How the next streaming response is cut short, see {@link #cutNextStream}. */
+    record Cut(int afterEvents, boolean dropConnection) {
     }
 
     private final String provider;
@@ -43,6 +53,7 @@ public abstract class MockUpstream implements AutoCloseable {
     private final StreamGate gate = new StreamGate();
     private final ConcurrentLinkedQueue<RecordedRequest> requests = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Cut> cuts = new ConcurrentLinkedQueue<>();
     private final AtomicLong ids = new AtomicLong();
     private volatile RecordedRequest last;
     private volatile String apiKey;
@@ -107,6 +118,18 @@ public abstract class MockUpstream implements AutoCloseable {
     /** Like {@link #failNext(int, String)} with a body in the provider's native error shape. */
     public void failNext(int status) {
         failNext(status, Json.write(errorBody(status, "Injected failure " + status)));
+    }
+
+    /**
+     * The next streaming response stops after {@code afterEvents} events, before its terminal event: with
+     * {@code dropConnection} the connection is closed without the terminating chunk (the reader sees a broken
+     * body), otherwise the body ends cleanly there (the reader sees a short but well-formed stream). Calls queue up.
+     */
+    public void cutNextStream(int afterEvents, boolean dropConnection) {
+        if (afterEvents < 0) {
+            throw new IllegalArgumentException("afterEvents < 0");
+        }
+        cuts.add(new Cut(afterEvents, dropConnection));
     }
 
     /** Latency knobs for benchmarks: before any response byte, and before each streamed event. */
@@ -199,6 +222,20 @@ public abstract class MockUpstream implements AutoCloseable {
         return out;
     }
 
+    /** {@link #TOOL_ARGUMENTS} in the pieces a streaming provider sends; they concatenate back exactly. */
+    public static List<String> toolArgumentFragments() {
+        return List.of("{\"city\":", "\"Paris\",", "\"days\":3}");
+    }
+
+    /** {@link #TOOL_ARGUMENTS} as a JSON object. */
+    protected static JsonNode toolArgumentsJson() {
+        try {
+            return Json.MAPPER.readTree(TOOL_ARGUMENTS);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Unique-per-mock id suffix, e.g. "mock000042", so ids look real but tests stay reproducible. */
     protected String nextId() {
         return String.format("mock%06d", ids.incrementAndGet());
@@ -212,10 +249,16 @@ public abstract class MockUpstream implements AutoCloseable {
         return eventDelay;
     }
 
+    /** The cut for a stream that is starting, or null. */
+    Cut claimCut() {
+        return cuts.poll();
+    }
+
     // ---------------------------------------------------------------- dispatch
 
     private void dispatch(HttpExchange http) {
         Exchange exchange = null;
+        boolean close = true;
         try {
             RecordedRequest request = record(http);
             exchange = new Exchange(this, http, request);
@@ -235,6 +278,13 @@ public abstract class MockUpstream implements AutoCloseable {
             if (!handle(exchange)) {
                 exchange.error(404, "Invalid URL (" + request.method() + " " + request.path() + ")");
             }
+        } catch (EventStream.Cut cut) {
+            if (cut.dropConnection()) {
+                // Out of the handler without closing the exchange: HttpServer then closes the connection, so the
+                // body ends without its terminating chunk.
+                close = false;
+                throw cut;
+            }
         } catch (BadRequest e) {
             replyIfStill(exchange, 400, e.getMessage());
         } catch (IOException e) {
@@ -242,7 +292,9 @@ public abstract class MockUpstream implements AutoCloseable {
         } catch (RuntimeException e) {
             replyIfStill(exchange, 500, "mock upstream failure: " + e);
         } finally {
-            http.close();
+            if (close) {
+                http.close();
+            }
         }
     }
 
