@@ -74,8 +74,9 @@ public final class BenchMain {
                 + "or slice by slice for throughput). All load comes from one java.net.http client (HTTP/1.1) for every "
                 + "target; mocks answer at once, on loopback; client, mocks, gateways and Portkey share the same "
                 + machine.cpus() + " cores.");
-        table.footnote("Not in the gateway's figures yet: usage recording, settlement, quotas and rate limits (not built), "
-                + "so no per-request DynamoDB writes and none of their CPU.");
+        table.footnote("In the gateway's figures: usage metering into the request log (passthrough streams are decoded on "
+                + "the side for it). Not yet: usage records, settlement, quotas and rate limits (not built), so no "
+                + "per-request DynamoDB writes and none of their CPU.");
         table.footnote("Cold start: fresh JVM per run with Lambda's flags (" + String.join(" ", ChildJvm.LAMBDA_FLAGS)
                 + ") on the unpacked Lambda zip; \"primed\" = SnapStart's before-checkpoint hooks ran before the first "
                 + "request (the snapshot restore itself exists only on Lambda).");

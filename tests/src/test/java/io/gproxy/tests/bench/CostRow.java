@@ -123,7 +123,7 @@ final class CostRow {
             }
             cap.put(Via.GPROXY_MEM, "0");
             table.row("cost.capacity_per_request", null, Rows.cells("6", "DynamoDB consumed capacity per request", cap,
-                    note + "; no writes per request: usage recording and settlement are not built yet"));
+                    note + "; no writes per request: usage records and settlement are not built yet"));
         }
     }
 
@@ -153,8 +153,8 @@ final class CostRow {
             wall.put(v, new LatencyStats.Recorder());
         });
         HttpRequest request = chat();
-        int warmup = o.pick(500, 2000);
-        int n = o.pick(1000, 4000);
+        int warmup = o.pick(300, 2000);
+        int n = o.pick(600, 4000);
         List<Via> order = new ArrayList<>(handlers.keySet());
         for (int i = 0; i < warmup + n; i++) {
             for (int j = 0; j < order.size(); j++) {
@@ -203,7 +203,7 @@ final class CostRow {
             clients.put(v, c);
         }
         int blocks = o.pick(2, 4);
-        int perBlock = o.pick(400, 1000);
+        int perBlock = o.pick(300, 1000);
         Map<Via, long[]> totals = new EnumMap<>(Via.class); // cpu nanos, requests
         targets.forEach(v -> totals.put(v, new long[2]));
         for (Via v : targets) { // warm-up

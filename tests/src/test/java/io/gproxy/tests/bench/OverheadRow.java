@@ -39,8 +39,8 @@ final class OverheadRow {
         if (env.portkey == null) {
             unavailable.put(Via.PORTKEY, Cells.na(env.portkeyUnavailable));
         }
-        int warmup = o.pick(400, 3000);
-        int rounds = o.pick(1500, 6000);
+        int warmup = o.pick(300, 3000);
+        int rounds = o.pick(1000, 6000);
         Map<Via, LatencyStats.Recorder> samples = new EnumMap<>(Via.class);
         Map<Via, Integer> errors = new EnumMap<>(Via.class);
         targets.forEach(v -> {

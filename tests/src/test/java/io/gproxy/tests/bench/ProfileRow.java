@@ -39,7 +39,7 @@ final class ProfileRow {
             Map.entry("io.gproxy.pipeline.CallPlanner.plan", "passthrough body patch"),
             Map.entry("io.gproxy.pipeline.Authenticator.authenticate", "API key digest"),
             Map.entry("io.gproxy.channel.ApiKeyChannel.prepare", "channel prepare"),
-            Map.entry("io.gproxy.pipeline.ResponseRelay.success", "relaying the answer"),
+            Map.entry("io.gproxy.pipeline.ResponseRelay.success", "relaying the answer (incl. usage metering)"),
             Map.entry("io.gproxy.protocol.RequestClassifier.matchPath", "path classification"),
             Map.entry("io.gproxy.app.GatewayHandler.newRequestId", "request id (UUID)"),
             Map.entry("io.gproxy.config.ConfigCache.current", "config cache"));
