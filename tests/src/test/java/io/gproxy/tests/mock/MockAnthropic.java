@@ -95,7 +95,7 @@ public final class MockAnthropic extends MockUpstream {
             s.event("content_block_start", obj("type", "content_block_start", "index", 0,
                     "content_block", obj("type", "text", "text", "")));
             s.event("ping", obj("type", "ping"));
-            for (String delta : deltas(text)) {
+            for (String delta : streamDeltas(text)) {
                 s.event("content_block_delta", obj("type", "content_block_delta", "index", 0,
                         "delta", obj("type", "text_delta", "text", delta)));
             }

@@ -97,7 +97,7 @@ public final class MockGemini extends MockUpstream {
         String tool = firstTool(x.body()); // a malformed body is a 400, as with the real API
         boolean sse = "sse".equals(x.request().query("alt"));
         String id = "resp" + nextId();
-        List<String> deltas = deltas(replyText(model));
+        List<String> deltas = streamDeltas(replyText(model));
         try (EventStream s = x.stream(sse ? "text/event-stream" : "application/json; charset=UTF-8")) {
             if (tool != null) {
                 String chunk = Json.write(callResponse(model, tool, id));

@@ -51,6 +51,13 @@ public final class MockOpenAi extends MockUpstream {
             case "POST /v1/chat/completions" -> chat(x);
             case "POST /v1/responses" -> responses(x);
             case "GET /v1/models" -> x.json(200, obj("object", "list", "data", modelList()));
+            case "POST /v1/embeddings" -> embeddings(x);
+            case "POST /v1/images/generations" -> x.json(200, obj("created", nowSeconds(),
+                    "data", arr(obj("b64_json", "iVBORw0KGgo=", "revised_prompt", null))));
+            case "POST /v1/responses/compact" -> x.json(200, obj("id", "resp_" + nextId(), "object", "response.compaction",
+                    "created_at", nowSeconds(), "output", arr(), "usage", responsesUsage()));
+            case "POST /v1/conversations" -> x.json(200, obj("id", "conv_" + nextId(), "object", "conversation",
+                    "created_at", nowSeconds(), "metadata", obj()));
             default -> {
                 return false;
             }
@@ -72,6 +79,14 @@ public final class MockOpenAi extends MockUpstream {
             data.add(obj("id", id, "object", "model", "created", 1_700_000_000L, "owned_by", "system"));
         }
         return data;
+    }
+
+    /** A tiny fixed embedding per input (benchmarks and cold-start probes need a 200, not its numbers). */
+    private void embeddings(Exchange x) throws IOException {
+        String model = model(x.body());
+        x.json(200, obj("object", "list", "data", arr(obj("object", "embedding", "index", 0,
+                        "embedding", arr(0.0023, -0.0093, 0.0158, -0.0042))), "model", model,
+                "usage", obj("prompt_tokens", INPUT_TOKENS, "total_tokens", INPUT_TOKENS)));
     }
 
     // ---------------------------------------------------------------- Chat Completions
@@ -101,7 +116,7 @@ public final class MockOpenAi extends MockUpstream {
         try (EventStream s = x.stream(SSE)) {
             ChunkMaker chunk = new ChunkMaker(id, created, model, includeUsage);
             s.data(chunk.of(obj("role", "assistant", "content", "", "refusal", null), null));
-            for (String delta : deltas(text)) {
+            for (String delta : streamDeltas(text)) {
                 s.data(chunk.of(obj("content", delta), null));
             }
             s.data(chunk.of(obj(), "stop"));
@@ -206,6 +221,8 @@ public final class MockOpenAi extends MockUpstream {
         // The complete event sequence of a one-message text reply; every event has sequence_number,
         // item-level ones output_index and item_id, part-level ones content_index too. Events have an
         // "event:" line naming the type, like the real API; there is no [DONE] on this endpoint.
+        List<String> parts = streamDeltas(text);
+        text = String.join("", parts);
         try (EventStream s = x.stream(SSE)) {
             int seq = 0;
             s.event("response.created", obj("type", "response.created", "sequence_number", seq++,
@@ -216,7 +233,7 @@ public final class MockOpenAi extends MockUpstream {
                     "sequence_number", seq++, "output_index", 0, "item", r.message("in_progress", null)));
             s.event("response.content_part.added", r.partEvent("response.content_part.added", seq++,
                     "part", textPart("")));
-            for (String delta : deltas(text)) {
+            for (String delta : parts) {
                 ObjectNode e = r.partEvent("response.output_text.delta", seq++, "delta", delta);
                 e.set("logprobs", arr());
                 s.event("response.output_text.delta", e);

@@ -60,6 +60,7 @@ public abstract class MockUpstream implements AutoCloseable {
     private volatile boolean recording = true;
     private volatile Duration responseDelay = Duration.ZERO;
     private volatile Duration eventDelay = Duration.ZERO;
+    private volatile int streamEvents;
 
     protected MockUpstream(String provider) {
         this.provider = provider;
@@ -137,6 +138,17 @@ public abstract class MockUpstream implements AutoCloseable {
         this.eventDelay = betweenEvents;
     }
 
+    /**
+     * Benchmarks: streams carry exactly {@code n} text deltas (the reply's words repeated in turn) instead of one
+     * per word of the reply; 0 restores the default. Non-stream replies are unchanged.
+     */
+    public void streamEvents(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("n < 0");
+        }
+        this.streamEvents = n;
+    }
+
     /** Benchmarks turn recording off so memory stays flat; lastRequest() is still kept. */
     public void recording(boolean on) {
         this.recording = on;
@@ -193,6 +205,21 @@ public abstract class MockUpstream implements AutoCloseable {
         }
         parts.add(text.substring(start));
         return parts;
+    }
+
+    /** The text deltas of a streamed reply: {@link #deltas} of the text, or {@link #streamEvents(int)} of them. */
+    protected List<String> streamDeltas(String text) {
+        List<String> words = deltas(text);
+        int n = streamEvents;
+        if (n == 0) {
+            return words;
+        }
+        List<String> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            String w = words.get(i % words.size());
+            out.add(i > 0 && !w.startsWith(" ") ? " " + w : w);
+        }
+        return out;
     }
 
     /** {@link #TOOL_ARGUMENTS} in the pieces a streaming provider sends; they concatenate back exactly. */
