@@ -280,9 +280,10 @@ class BillingEndToEndTest {
         quota("100");
         Map<String, Long> before = counters(QUOTA_PK, "Q#total");
         gw.openAi.gate().arm(2);
-        // 50 ms between the remaining events: the first write after the client left draws a reset, the next one fails
-        // (a stream whose every byte fits the socket buffers would look complete to any server)
-        gw.openAi.delay(java.time.Duration.ZERO, java.time.Duration.ofMillis(50));
+        // A long stream with 10 ms between events: after the client left, a write soon draws a reset and the next one
+        // fails (a stream whose every byte fits the socket buffers would look complete to any server)
+        gw.openAi.streamEvents(300);
+        gw.openAi.delay(java.time.Duration.ZERO, java.time.Duration.ofMillis(10));
         HttpResponse<InputStream> r = HTTP.send(request("/v1/chat/completions", ALICE_KEY,
                 "{\"model\":\"openai/gpt-4o-mini\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"),
                 HttpResponse.BodyHandlers.ofInputStream());
@@ -297,6 +298,7 @@ class BillingEndToEndTest {
             rec = awaitRecord(id);
         } finally {
             gw.openAi.delay(java.time.Duration.ZERO, java.time.Duration.ZERO);
+            gw.openAi.streamEvents(0);
         }
         assertEquals("interrupted", rec.get("ended").s());
         Map<String, Long> after = counters(QUOTA_PK, "Q#total");
