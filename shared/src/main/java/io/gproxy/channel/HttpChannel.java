@@ -77,12 +77,17 @@ public abstract class HttpChannel implements Channel {
         return List.of();
     }
 
+    /** Whether the channel has an account usage/quota endpoint (console flag). */
+    protected boolean usage() {
+        return false;
+    }
+
     @Override
     public ChannelMetadata metadata() {
-        List<FormField> settings = new ArrayList<>(ChannelMetadata.commonSettings(defaultBaseUrl));
+        List<FormField> settings = new ArrayList<>(ChannelMetadata.commonSettings(defaultBaseUrl()));
         settings.addAll(extraSettings());
-        return new ChannelMetadata(id, displayName, family(), defaultBaseUrl, credentialKinds(), settings, loginModes(),
-                false);
+        return new ChannelMetadata(id, displayName, family(), defaultBaseUrl(), credentialKinds(), settings, loginModes(),
+                usage());
     }
 
     /** Adds the channel's auth to a request that is otherwise complete (URL, headers, body). */
