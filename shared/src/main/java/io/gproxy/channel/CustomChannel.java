@@ -21,12 +21,21 @@ public final class CustomChannel extends ApiKeyChannel {
         RoutingTable.Builder b = RoutingTable.builder();
         for (Operation op : Operation.values()) {
             for (OperationKind kind : OperationKind.values()) {
-                if (kind != OperationKind.OPEN_AI_RESPONSES_WEB_SOCKET) {
+                if (kind != OperationKind.OPEN_AI_RESPONSES_WEB_SOCKET && onClientSurface(op, kind)) {
                     OperationKey.tryOf(op, kind).ifPresent(k -> b.put(k, RoutingDecision.PASSTHROUGH));
                 }
             }
         }
         DEFAULTS = b.build();
+    }
+
+    /** Cells a client can send (spec/surface.md §2.2): images, compact and conversations are OpenAI-only. */
+    private static boolean onClientSurface(Operation op, OperationKind kind) {
+        return switch (op) {
+            case CREATE_IMAGE, EDIT_IMAGE, COMPACT_CONTENT, CREATE_CONVERSATION -> kind == OperationKind.OPEN_AI;
+            case CREATE_EMBEDDING -> kind != OperationKind.CLAUDE;
+            default -> true;
+        };
     }
 
     public CustomChannel() {
