@@ -34,8 +34,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * forced: changed since the caller opened it) use the peer's;</li>
  * <li>take the DynamoDB lease {@code credential-refresh:<id>} (conditional put, owner + TTL) or, while another
  * container holds it, poll the row until its result appears (or the lease frees up: take it then);</li>
- * <li>under the lease: re-read once more, call {@link Channel#refresh}, seal, compare-and-swap the sealed secret
- * (only if the stored one is still the one read; deleted or disabled rows are never resurrected), release.</li>
+ * <li>under the lease (renewed every third of its TTL while the refresh runs): re-read once more, call
+ * {@link Channel#refresh}, seal, compare-and-swap the sealed secret (only if the stored one is still the one read;
+ * deleted or disabled rows are never resurrected), release.</li>
  * </ol>
  * Nothing else is written. A failure throws {@link CredentialRefreshException} with the cooldown to apply and is
  * reported to the {@link Listener} (health hook).
@@ -151,9 +152,11 @@ public final class CredentialRefresher {
                 throw new CredentialRefreshException("refresh lease unavailable: " + e.getMessage(), false, e);
             }
             if (acquired) {
+                Thread heartbeat = heartbeat(credentialId, owner);
                 try {
                     return refreshUnderLease(channel, credentialId, callerSealed, settings, force, basedOn);
                 } finally {
+                    heartbeat.interrupt();
                     try {
                         leases.release(leaseName(credentialId), owner);
                     } catch (StoreUnavailableException ignored) {
@@ -167,6 +170,23 @@ public final class CredentialRefresher {
             }
             sleep(options.pollInterval());
         }
+    }
+
+    /** Renews the lease every third of its TTL while a slow token endpoint keeps the refresh in flight. */
+    private Thread heartbeat(long credentialId, String owner) {
+        long every = Math.max(1, options.leaseTtl().toMillis() / 3);
+        return Thread.ofVirtual().name("lease-heartbeat-" + credentialId).start(() -> {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    Thread.sleep(every);
+                    if (!leases.renew(leaseName(credentialId), owner, options.leaseTtl(), clock.instant())) {
+                        return; // lost: a peer took over; our CAS still refuses to overwrite its result
+                    }
+                }
+            } catch (InterruptedException | StoreUnavailableException done) {
+                // refresh finished, or the store is unreachable: the lease expires by itself
+            }
+        });
     }
 
     private Fresh refreshUnderLease(Channel channel, long credentialId, String callerSealed, ObjectNode settings,

@@ -269,6 +269,42 @@ class CredentialRefresherDynamoTest {
     }
 
     @Test
+    void aSlowRefreshKeepsItsLeaseAlive() throws Exception {
+        long id = 14;
+        ObjectNode old = expiredSecret();
+        String sealed = putCredential(id, old, true);
+        AtomicInteger calls = new AtomicInteger();
+        try (LoopbackUpstream tokens = new LoopbackUpstream()) {
+            tokens.respond(r -> {
+                calls.incrementAndGet();
+                try {
+                    Thread.sleep(1200); // three lease lifetimes
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return LoopbackUpstream.Answer.json(200, "{\"access_token\":\"slow\",\"expires_in\":3600}");
+            });
+            CredentialRefresher.Options shortLease = new CredentialRefresher.Options(Duration.ofMillis(400),
+                    Duration.ofMillis(20), Duration.ofSeconds(20));
+            List<CredentialRefresher> two = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                two.add(new CredentialRefresher(new DynamoCredentialSecretStore(ddb, table), new DynamoLeaseStore(ddb, table),
+                        cipher, ChannelHttp.jdk(LoopbackUpstream.CLIENT), Clock.systemUTC(), shortLease, null));
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            Future<CredentialRefresher.Fresh> a = pool.submit(() -> two.get(0).ensureFresh(channel, id, sealed, old,
+                    settings(tokens), false));
+            Thread.sleep(100);
+            Future<CredentialRefresher.Fresh> b = pool.submit(() -> two.get(1).ensureFresh(channel, id, sealed, old,
+                    settings(tokens), false));
+            assertEquals("slow", a.get().secret().path("access_token").asText());
+            assertEquals("slow", b.get().secret().path("access_token").asText());
+            pool.shutdown();
+            assertEquals(1, calls.get(), "the heartbeat kept the second container waiting");
+        }
+    }
+
+    @Test
     void aCredentialDeletedOrDisabledMeanwhileIsNeverResurrected() throws Exception {
         long id = 11;
         ObjectNode old = expiredSecret();
