@@ -269,6 +269,39 @@ class CredentialRefresherDynamoTest {
     }
 
     @Test
+    void leaseItemAndCompareAndSwapSemantics() {
+        DynamoLeaseStore leases = new DynamoLeaseStore(ddb, table);
+        Instant t = Instant.now();
+        assertTrue(leases.tryAcquire("x", "a", Duration.ofSeconds(30), t));
+        assertFalse(leases.tryAcquire("x", "b", Duration.ofSeconds(30), t), "held by a");
+        assertTrue(leases.tryAcquire("x", "a", Duration.ofSeconds(30), t), "re-entrant for its owner");
+        assertFalse(leases.renew("x", "b", Duration.ofSeconds(30), t));
+        leases.release("x", "b"); // not b's: ignored
+        assertFalse(leases.tryAcquire("x", "b", Duration.ofSeconds(30), t));
+        assertTrue(leases.tryAcquire("x", "b", Duration.ofSeconds(30), t.plusSeconds(31)), "expired: free");
+        assertFalse(leases.renew("x", "a", Duration.ofSeconds(30), t), "a lost it");
+        leases.release("x", "b");
+        assertTrue(leases.tryAcquire("x", "c", Duration.ofSeconds(30), t));
+
+        long id = 20;
+        String sealed = putCredential(id, expiredSecret(), true);
+        DynamoCredentialSecretStore secrets = new DynamoCredentialSecretStore(ddb, table);
+        assertFalse(secrets.compareAndSwap(id, "not-what-is-stored", "new"));
+        // another field edited since the secret was read (an admin rename): the swap applies and keeps the rename
+        ObjectNode renamed = Json.MAPPER.createObjectNode().put("id", id).put("provider_id", 1).put("name", "renamed")
+                .put("kind", "oauth").put("secret_sealed", sealed).put("weight", 100).put("enabled", true);
+        config.write(List.of(new ConfigItem(EntityType.CREDENTIAL, Long.toString(id), renamed)), List.of());
+        assertTrue(secrets.compareAndSwap(id, sealed, "sealed-2"));
+        assertEquals("sealed-2", secrets.read(id).orElseThrow().sealedSecret());
+        ObjectNode doc = (ObjectNode) config.load().items().stream()
+                .filter(i -> i.type() == EntityType.CREDENTIAL && i.id().equals("20")).findFirst().orElseThrow().doc();
+        assertEquals("renamed", doc.path("name").asText());
+        assertFalse(secrets.compareAndSwap(id, sealed, "sealed-3"), "the secret moved on");
+        assertFalse(secrets.compareAndSwap(404, "a", "b"), "no row, no write");
+        assertTrue(secrets.read(404).isEmpty());
+    }
+
+    @Test
     void aSlowRefreshKeepsItsLeaseAlive() throws Exception {
         long id = 14;
         ObjectNode old = expiredSecret();
