@@ -34,12 +34,17 @@ public final class AiStudioChannel extends ApiKeyChannel {
             .build();
 
     public AiStudioChannel() {
-        super("aistudio", "Google AI Studio", "https://generativelanguage.googleapis.com", Set.of(), Set.of("alt"));
+        super("aistudio", "Google AI Studio", "https://generativelanguage.googleapis.com", Set.of(), Set.of("alt", "pageSize", "pageToken"));
     }
 
     @Override
     public RoutingTable routingDefaults() {
         return DEFAULTS;
+    }
+
+    @Override
+    protected ProtocolFamily family() {
+        return ProtocolFamily.GEMINI;
     }
 
     @Override

@@ -18,6 +18,13 @@ public enum AuthStyle {
             out.set("x-api-key", apiKey);
         }
     },
+    /** {@code api-key: <key>} (Azure OpenAI / Foundry). */
+    API_KEY_HEADER {
+        @Override
+        void apply(Headers out, String apiKey) {
+            out.set("api-key", apiKey);
+        }
+    },
     /**
      * {@code x-goog-api-key: <key>} (Gemini). Equivalent to the {@code ?key=} query the reference uses, but keeps
      * the key out of URLs, which proxies and access logs record.

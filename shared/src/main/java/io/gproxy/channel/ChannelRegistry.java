@@ -14,8 +14,13 @@ public final class ChannelRegistry {
         this.channels = Collections.unmodifiableMap(channels);
     }
 
+    /** Every built-in channel (spec/core.md §3.4). */
     public static ChannelRegistry builtIn() {
-        return of(new OpenAiChannel(), new ClaudeApiChannel(), new AiStudioChannel());
+        return of(new OpenAiChannel(), new ClaudeApiChannel(), new AiStudioChannel(), new VertexExpressChannel(),
+                new VertexChannel(), new AzureChannel(), new BedrockChannel(), new OpenRouterChannel(),
+                new DeepSeekChannel(), OpenAiCompatibleChannel.groq(), OpenAiCompatibleChannel.nvidia(),
+                OpenAiCompatibleChannel.xai(), new CustomChannel(), new ClaudeCodeChannel(), new CodexChannel(),
+                new GeminiCliChannel());
     }
 
     public static ChannelRegistry of(Channel... channels) {
@@ -34,5 +39,13 @@ public final class ChannelRegistry {
 
     public Collection<Channel> all() {
         return channels.values();
+    }
+
+    /** {@code GET /admin/channels}: every channel's console metadata with its endpoint kinds. */
+    public com.fasterxml.jackson.databind.node.ArrayNode describe() {
+        com.fasterxml.jackson.databind.node.ArrayNode out =
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+        channels.values().forEach(c -> out.add(c.metadata().toJson(c.routingDefaults())));
+        return out;
     }
 }

@@ -34,12 +34,18 @@ public final class ClaudeApiChannel extends ApiKeyChannel {
             .build();
 
     public ClaudeApiChannel() {
-        super("claudeapi", "Claude API", "https://api.anthropic.com", Set.of("anthropic-beta"), Set.of());
+        super("claudeapi", "Claude API", "https://api.anthropic.com", Set.of("anthropic-beta"),
+                Set.of("limit", "after_id", "before_id", "beta"));
     }
 
     @Override
     public RoutingTable routingDefaults() {
         return DEFAULTS;
+    }
+
+    @Override
+    protected ProtocolFamily family() {
+        return ProtocolFamily.CLAUDE;
     }
 
     @Override
@@ -50,7 +56,7 @@ public final class ClaudeApiChannel extends ApiKeyChannel {
     @Override
     protected void addStaticHeaders(PrepareContext ctx, Headers out) {
         if (ctx.key().family() == ProtocolFamily.CLAUDE) {
-            out.set("anthropic-version", ctx.inboundHeaders().first("anthropic-version").orElse(DEFAULT_ANTHROPIC_VERSION));
+            out.set("anthropic-version", anthropicVersion(ctx));
         }
     }
 }
