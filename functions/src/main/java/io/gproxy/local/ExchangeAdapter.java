@@ -39,8 +39,21 @@ final class ExchangeAdapter implements HttpHandler {
             // the client hung up; nothing left to tell it
         } finally {
             if (response != null) {
-                response.complete(); // after the exchange is closed: settlement and the log line (issue 6)
+                complete(response); // after the exchange is closed: settlement and the log line (issue 6)
             }
+        }
+    }
+
+    /**
+     * Runs the completion work on a thread of its own: the exchange's thread may be interrupted once its exchange
+     * is done, and the AWS SDK aborts calls on an interrupted thread, which would lose a settlement.
+     */
+    private static void complete(HttpResponse response) {
+        Thread worker = Thread.ofVirtual().name("gproxy-complete").start(response::complete);
+        try {
+            worker.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the worker carries on and finishes the settlement on its own
         }
     }
 

@@ -261,12 +261,23 @@ public final class Admission {
                 // logging must not stop the settlement
             }
         }
+        // A settlement must land even when the thread was interrupted (a client that went away mid-stream can leave
+        // the flag set, and the AWS SDK aborts calls on interrupted threads): clear it for the writes, then restore it.
+        boolean interrupted = Thread.interrupted();
         try {
             billing.apply(s);
         } catch (RuntimeException e) {
             // The budget stays reserved (committed), which errs on the safe side; operators see the line.
+            Throwable cause = e.getCause();
+            String code = cause instanceof software.amazon.awssdk.awscore.exception.AwsServiceException aws
+                    && aws.awsErrorDetails() != null ? aws.awsErrorDetails().errorCode() : null;
             System.err.println("{\"level\":\"error\",\"msg\":\"settlement failed: " + e.getClass().getSimpleName()
+                    + (cause == null ? "" : " (" + cause.getClass().getSimpleName() + (code == null ? "" : " " + code) + ")")
                     + "\",\"request_id\":\"" + request.requestId() + "\"}");
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

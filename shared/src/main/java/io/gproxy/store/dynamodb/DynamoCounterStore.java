@@ -102,9 +102,6 @@ public final class DynamoCounterStore implements CounterStore {
                     .conditionExpression("attribute_not_exists(#pk)")
                     .expressionAttributeNames(Map.of("#pk", DynamoTable.PK))).build());
         }
-        for (CounterUpdate u : updates) {
-            items.add(TransactWriteItem.builder().update(update(u)).build());
-        }
         for (StoredRecord r : records) {
             Map<String, AttributeValue> item = new HashMap<>();
             item.put(DynamoTable.PK, s(r.pk()));
@@ -115,10 +112,12 @@ public final class DynamoCounterStore implements CounterStore {
                     .expressionAttributeNames(Map.of("#pk", DynamoTable.PK))).build());
         }
         for (int attempt = 0; ; attempt++) {
-            String token = attempt == 0 && requestId.length() <= 36 ? requestId : token(requestId, "settle", attempt);
             try {
-                ddb.transactWriteItems(t -> t.transactItems(items).clientRequestToken(token)
+                // No ClientRequestToken here: a replay would succeed without evaluating the marker's condition, and
+                // the counters below would be applied twice. The marker alone decides which settlement applies.
+                ddb.transactWriteItems(t -> t.transactItems(items)
                         .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
+                applyCounters(requestId, updates);
                 return true;
             } catch (TransactionCanceledException e) {
                 if (firstConditionFailure(e) >= 0) {
@@ -130,8 +129,48 @@ public final class DynamoCounterStore implements CounterStore {
                 backoff(attempt);
             } catch (IdempotentParameterMismatchException e) {
                 return false; // this request id settled within the last ten minutes, with other figures: keep those
+            } catch (software.amazon.awssdk.core.exception.SdkClientException
+                     | software.amazon.awssdk.services.dynamodb.model.DynamoDbException e) {
+                // The connection failed (a pooled keep-alive connection the server had closed, a reset) or the
+                // service had an internal error: try again. If an earlier try did land, the marker's condition
+                // refuses the retry and nothing applies twice. Client errors (4xx) are not retried.
+                boolean serverSide = !(e instanceof software.amazon.awssdk.services.dynamodb.model.DynamoDbException d)
+                        || d.statusCode() >= 500;
+                if (!serverSide || attempt + 1 >= SETTLE_ATTEMPTS) {
+                    throw new StoreUnavailableException("settlement failed", e);
+                }
+                backoff(attempt);
             } catch (SdkException e) {
                 throw new StoreUnavailableException("settlement failed", e);
+            }
+        }
+    }
+
+    /**
+     * The settled amounts, each an atomic {@code ADD} of its own. They stay out of the settlement's transaction on
+     * purpose: budget windows, rollups and credential totals are shared by every concurrent request, and DynamoDB
+     * cancels concurrent transactions that touch the same item ({@code TransactionConflict}), while plain updates of
+     * one item simply serialise. The transaction's marker already made this settlement the only one; if the process
+     * dies before these land, a budget keeps the reservation's (larger) estimate: it errs towards refusing.
+     */
+    private void applyCounters(String requestId, List<CounterUpdate> updates) {
+        for (CounterUpdate u : updates) {
+            Update up = update(u);
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    ddb.updateItem(r -> r.tableName(table).key(up.key()).updateExpression(up.updateExpression())
+                            .expressionAttributeNames(up.expressionAttributeNames())
+                            .expressionAttributeValues(up.expressionAttributeValues())
+                            .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
+                    break;
+                } catch (SdkException e) {
+                    if (attempt + 1 >= SETTLE_ATTEMPTS) {
+                        System.err.println("{\"level\":\"error\",\"msg\":\"settled counter not updated\",\"request_id\":\""
+                                + requestId + "\",\"item\":\"" + u.pk() + "|" + u.sk() + "\"}");
+                        break;
+                    }
+                    backoff(attempt);
+                }
             }
         }
     }

@@ -339,6 +339,8 @@ class BillingEndToEndTest {
             call(h, ALICE_KEY, chat); // warm-up: loads the config (one Query)
             call(h, ADMIN_KEY, chat);
             List<String> lines = new ArrayList<>();
+            List<Integer> transactions = new ArrayList<>();
+            List<Double> updates = new ArrayList<>();
             for (String[] c : new String[][]{{"alice (user quota total/daily/monthly + team rate limit), buffered", ALICE_KEY, chat},
                     {"alice, streamed", ALICE_KEY, stream}, {"admin (no quota, no rate limit), buffered", ADMIN_KEY, chat}}) {
                 int n = 10;
@@ -352,10 +354,14 @@ class BillingEndToEndTest {
                 lines.add(line);
                 System.out.println(line);
                 assertEquals(0, counter.reads(), c[0]);
-                assertTrue(counter.writes() <= 3 * n, c[0]);
+                transactions.add(counter.calls().getOrDefault("TransactWriteItems", 0) / n);
+                updates.add(counter.calls().getOrDefault("UpdateItem", 0) / (double) n);
             }
-            assertTrue(lines.get(0).contains("2.0 writes"), lines.get(0));
-            assertTrue(lines.get(2).contains("1.0 writes"), lines.get(2));
+            // Two transactions for a user with a quota (reserve, settle), one without (settle). The settled amounts
+            // follow as plain atomic ADDs, one per counter item (budget windows, token counters, rollups, the
+            // credential's day), because hot items in transactions conflict under concurrency.
+            assertEquals(List.of(2, 2, 1), transactions, lines.toString());
+            assertTrue(updates.get(0) <= 8 && updates.get(2) <= 4, lines.toString());
         }
     }
 
