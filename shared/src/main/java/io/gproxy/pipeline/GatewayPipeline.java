@@ -8,6 +8,7 @@ import io.gproxy.billing.Billing;
 import io.gproxy.channel.Channel;
 import io.gproxy.channel.ChannelException;
 import io.gproxy.channel.ChannelRegistry;
+import io.gproxy.channel.Disposition;
 import io.gproxy.channel.Implementation;
 import io.gproxy.channel.PrepareContext;
 import io.gproxy.channel.RoutingDecision;
@@ -164,19 +165,29 @@ public final class GatewayPipeline {
                     throw GatewayError.upstreamFailed();
                 }
                 log.attempt(provider.name(), credential.id(), target.upstreamModel(), response.status());
-                if (response.status() >= 200 && response.status() < 300) {
+                boolean ok = response.status() >= 200 && response.status() < 300;
+                UpstreamAnswer answer = null;
+                if (!ok) {
+                    answer = UpstreamAnswer.buffer(response); // only non-2xx bodies are read before classifying
+                    log.upstreamAnswered();
+                }
+                Disposition disposition = channel.classify(response.status(), response.headers(),
+                        answer == null ? null : answer.body());
+                if (ok && !disposition.failover()) {
                     admission.served(provider.id(), provider.name(), credential.id(), target.upstreamModel(),
                             call.key().kind().family()); // billing: who served it, for the settlement
                     HttpResponse relayed = ResponseRelay.success(req, call, response, keepaliveMillis, log);
                     log.upstreamAnswered(); // buffered answers were read to the end by now; streams at their headers
                     return relayed;
                 }
-                UpstreamAnswer answer = UpstreamAnswer.buffer(response);
-                log.upstreamAnswered();
-                if (!retryable(response.status())) {
-                    return answer.toResponse();
+                if (answer == null) { // a 2xx the channel refused (e.g. an error envelope): read it for relaying
+                    answer = UpstreamAnswer.buffer(response);
+                    log.upstreamAnswered();
                 }
-                lastAnswer = answer;
+                if (!disposition.failover()) {
+                    return answer.toResponse(); // Permanent: relayed as it stands
+                }
+                lastAnswer = answer; // AuthDead, RateLimited, Transient: next candidate
             }
         }
         if (lastAnswer != null) {
@@ -197,11 +208,6 @@ public final class GatewayPipeline {
                     + credential.id() + "}");
             return null;
         }
-    }
-
-    /** 401/402/403 (dead or unauthorised credential), 429 and 5xx move on to the next candidate (spec/core.md §3.2). */
-    private static boolean retryable(int status) {
-        return status == 401 || status == 402 || status == 403 || status == 429 || status >= 500;
     }
 
     private HttpResponse listModels(ClassifiedRequest req, ConfigSnapshot snapshot) throws GatewayError {

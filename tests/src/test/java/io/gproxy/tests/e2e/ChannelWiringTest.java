@@ -1,0 +1,170 @@
+package io.gproxy.tests.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.gproxy.local.LocalOptions;
+import io.gproxy.local.LocalServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The channel SPI wired into the failover loop, over real HTTP: a route whose first member is an {@code aws-bedrock}
+ * provider and whose second is a Claude API provider, both answered by one loopback upstream (Bedrock paths start
+ * with {@code /model/}, Claude's with {@code /v1/messages}).
+ */
+class ChannelWiringTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String ALICE_KEY = GatewayFixture.ALICE_KEY;
+    static final String CLAUDE_OK = "{\"id\":\"msg_a\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\","
+            + "\"content\":[{\"type\":\"text\",\"text\":\"from anthropic\"}],\"stop_reason\":\"end_turn\",\"stop_sequence\":null,"
+            + "\"usage\":{\"input_tokens\":3,\"output_tokens\":2}}";
+
+    record Answer(int status, String contentType, byte[] body, Map<String, String> headers) {
+        static Answer json(int status, String body) {
+            return new Answer(status, "application/json", body.getBytes(StandardCharsets.UTF_8), Map.of());
+        }
+    }
+
+    static HttpServer upstream;
+    static final List<String> paths = new CopyOnWriteArrayList<>();
+    static final AtomicReference<Answer> bedrock = new AtomicReference<>();
+    static final AtomicReference<Answer> anthropic = new AtomicReference<>();
+    static LocalServer server;
+    static Path dataDir;
+    static final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        upstream = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        upstream.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        upstream.createContext("/", ChannelWiringTest::handle);
+        upstream.start();
+        String base = "http://127.0.0.1:" + upstream.getAddress().getPort();
+
+        ObjectNode root = (ObjectNode) JSON.readTree(ChannelWiringTest.class.getResourceAsStream("/bundles/example-bundle.json"));
+        root.set("providers", JSON.readTree("[{\"id\":1,\"name\":\"bedrock\",\"channel\":\"aws-bedrock\",\"label\":\"Bedrock\","
+                + "\"settings_json\":{\"base_url\":\"" + base + "\",\"region\":\"eu-west-1\"},\"credential_strategy\":\"round_robin\",\"enabled\":true},"
+                + "{\"id\":2,\"name\":\"anthropic\",\"channel\":\"claudeapi\",\"label\":\"Anthropic\","
+                + "\"settings_json\":{\"base_url\":\"" + base + "\"},\"credential_strategy\":\"round_robin\",\"enabled\":true}]"));
+        root.set("credentials", JSON.readTree("[{\"id\":1,\"provider_id\":1,\"name\":\"bedrock-key\",\"kind\":\"api_key\","
+                + "\"secret_json\":{\"api_key\":\"br-key\"},\"weight\":100,\"enabled\":true},"
+                + "{\"id\":2,\"provider_id\":2,\"name\":\"anthropic-main\",\"kind\":\"api_key\","
+                + "\"secret_json\":{\"api_key\":\"sk-ant-upstream\"},\"weight\":100,\"enabled\":true}]"));
+        root.set("provider_models", JSON.readTree("[{\"id\":1,\"provider_id\":1,\"model_id\":\"claude-sonnet-4-5\",\"enabled\":true},"
+                + "{\"id\":2,\"provider_id\":2,\"model_id\":\"claude-sonnet-4-5\",\"enabled\":true}]"));
+        root.set("routes", JSON.readTree("[{\"id\":1,\"name\":\"claude\",\"strategy\":\"failover\",\"enabled\":true}]"));
+        root.set("route_members", JSON.readTree("[{\"id\":1,\"route_id\":1,\"provider_id\":1,\"upstream_model_id\":\"claude-sonnet-4-5\",\"weight\":100,\"tier\":0,\"enabled\":true},"
+                + "{\"id\":2,\"route_id\":1,\"provider_id\":2,\"upstream_model_id\":\"claude-sonnet-4-5\",\"weight\":100,\"tier\":1,\"enabled\":true}]"));
+        root.set("aliases", JSON.createArrayNode());
+
+        dataDir = Files.createTempDirectory("gproxy-wiring");
+        Path bundle = dataDir.resolve("bundle.json");
+        Files.writeString(bundle, JSON.writeValueAsString(root));
+        server = LocalServer.start(new LocalOptions("127.0.0.1", 0, dataDir, false, bundle),
+                Map.of("GPROXY_MASTER_KEY", GatewayFixture.MASTER_KEY),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+        upstream.stop(0);
+    }
+
+    @BeforeEach
+    void reset() {
+        paths.clear();
+        anthropic.set(Answer.json(200, CLAUDE_OK));
+    }
+
+    private static void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            ex.getRequestBody().readAllBytes();
+            String path = ex.getRequestURI().getRawPath();
+            paths.add(path);
+            Answer a = path.startsWith("/model/") ? bedrock.get() : anthropic.get();
+            ex.getResponseHeaders().set("content-type", a.contentType());
+            a.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
+            ex.sendResponseHeaders(a.status(), a.body().length == 0 ? -1 : a.body().length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(a.body());
+            }
+        }
+    }
+
+    static HttpResponse<String> messages(boolean stream) throws Exception {
+        String body = "{\"model\":\"claude\",\"max_tokens\":64,\"stream\":" + stream
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        return http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/messages"))
+                .header("content-type", "application/json").header("x-api-key", ALICE_KEY)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static long bedrockCalls() {
+        return paths.stream().filter(p -> p.startsWith("/model/")).count();
+    }
+
+    static long anthropicCalls() {
+        return paths.stream().filter(p -> p.startsWith("/v1/messages")).count();
+    }
+
+    @Test
+    void bedrock403IsPermanentAndRelayed() throws Exception {
+        bedrock.set(Answer.json(403, "{\"message\":\"You don't have access to the model with the specified model ID.\"}"));
+        HttpResponse<String> r = messages(false);
+        assertEquals(403, r.statusCode(), r.body());
+        assertTrue(r.body().contains("don't have access"), r.body());
+        assertEquals(1, bedrockCalls());
+        assertEquals(0, anthropicCalls(), "a Permanent answer does not fail over");
+    }
+
+    @Test
+    void bedrock429FailsOverToTheNextMember() throws Exception {
+        bedrock.set(new Answer(429, "application/json", "{\"message\":\"Too many requests\"}".getBytes(StandardCharsets.UTF_8),
+                Map.of("retry-after", "5")));
+        HttpResponse<String> r = messages(false);
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals("from anthropic", JSON.readTree(r.body()).path("content").path(0).path("text").asText());
+        assertEquals(1, bedrockCalls());
+        assertEquals(1, anthropicCalls());
+    }
+
+    @Test
+    void allMembersFailingRelaysTheLastAnswer() throws Exception {
+        bedrock.set(Answer.json(503, "{\"message\":\"unavailable\"}"));
+        anthropic.set(Answer.json(529, "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"));
+        HttpResponse<String> r = messages(false);
+        assertEquals(529, r.statusCode(), r.body());
+        JsonNode err = JSON.readTree(r.body());
+        assertEquals("overloaded_error", err.path("error").path("type").asText());
+    }
+}
