@@ -8,7 +8,11 @@ import io.gproxy.billing.Billing;
 import io.gproxy.channel.Channel;
 import io.gproxy.channel.ChannelException;
 import io.gproxy.channel.ChannelRegistry;
+import io.gproxy.channel.DecodedStream;
 import io.gproxy.channel.Disposition;
+import io.gproxy.channel.ShapeContext;
+import io.gproxy.channel.UpstreamStreamDecoder;
+import io.gproxy.http.Headers;
 import io.gproxy.channel.Implementation;
 import io.gproxy.channel.PrepareContext;
 import io.gproxy.channel.RoutingDecision;
@@ -28,7 +32,9 @@ import io.gproxy.protocol.PathMatch;
 import io.gproxy.protocol.RequestClassifier;
 import io.gproxy.transform.CodecRegistry;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -142,8 +148,11 @@ public final class GatewayPipeline {
                 }
                 UpstreamRequest prepared;
                 try {
+                    // field hygiene on the provider-native body, then the channel builds the request (Channel's order)
+                    byte[] shaped = call.body() == null ? null : channel.shapeRequest(call.body(), ShapeContext.request(
+                            call.key(), call.stream(), target.upstreamModel(), request.headers(), provider.settings(), secret));
                     prepared = channel.prepare(new PrepareContext(call.key(), call.stream(), target.upstreamModel(),
-                            call.providerPath(), call.query(), request.headers(), call.body(), secret, provider.settings()));
+                            call.providerPath(), call.query(), request.headers(), shaped, secret, provider.settings()));
                 } catch (ChannelException e) {
                     System.err.println("{\"level\":\"warn\",\"msg\":\"credential skipped: " + e.getMessage()
                             + "\",\"credential_id\":" + credential.id() + "}");
@@ -174,6 +183,7 @@ public final class GatewayPipeline {
                 Disposition disposition = channel.classify(response.status(), response.headers(),
                         answer == null ? null : answer.body());
                 if (ok && !disposition.failover()) {
+                    response = adapt(channel, call, target, response);
                     admission.served(provider.id(), provider.name(), credential.id(), target.upstreamModel(),
                             call.key().kind().family()); // billing: who served it, for the settlement
                     HttpResponse relayed = ResponseRelay.success(req, call, response, keepaliveMillis, log);
@@ -184,6 +194,9 @@ public final class GatewayPipeline {
                     answer = UpstreamAnswer.buffer(response);
                     log.upstreamAnswered();
                 }
+                answer = new UpstreamAnswer(answer.status(), answer.headers(), channel.shapeResponse(answer.body(),
+                        ShapeContext.response(call.key(), call.stream(), target.upstreamModel(), answer.status(),
+                                provider.settings()))); // unwrap envelopes, normalise errors into the family's shape
                 if (!disposition.failover()) {
                     return answer.toResponse(); // Permanent: relayed as it stands
                 }
@@ -197,6 +210,35 @@ public final class GatewayPipeline {
             throw lastError;
         }
         throw new GatewayError(503, anyCredential ? "upstream request failed" : "no available credentials");
+    }
+
+    /**
+     * A successful answer as the relay expects it: a streamed body that is not SSE of the target protocol (Bedrock
+     * event-stream, the Code-Assist envelope) decoded through the channel's {@link UpstreamStreamDecoder}; a buffered
+     * body read and passed through {@link Channel#shapeResponse}.
+     */
+    private static UpstreamResponse adapt(Channel channel, UpstreamCall call, Target target, UpstreamResponse response)
+            throws GatewayError {
+        if (call.stream()) {
+            UpstreamStreamDecoder decoder = channel.newStreamDecoder(call.key(), response.headers());
+            if (decoder == null) {
+                return response;
+            }
+            Headers headers = response.headers().copy();
+            headers.set("content-type", decoder.contentType());
+            headers.remove("content-length");
+            return new UpstreamResponse(response.status(), headers, new DecodedStream(response.body(), decoder));
+        }
+        byte[] body;
+        try (InputStream in = response.body()) {
+            body = in.readAllBytes();
+        } catch (IOException e) {
+            throw GatewayError.upstreamFailed();
+        }
+        byte[] shaped = channel.shapeResponse(body, ShapeContext.response(call.key(), false, target.upstreamModel(),
+                response.status(), target.provider().settings()));
+        return new UpstreamResponse(response.status(), response.headers(),
+                new ByteArrayInputStream(shaped == null ? body : shaped));
     }
 
     /** The credential's secret, or null (logged) when it does not open: that credential is skipped. */

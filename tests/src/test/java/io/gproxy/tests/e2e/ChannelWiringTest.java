@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.gproxy.channel.aws.EventStreamCodec;
 import io.gproxy.local.LocalOptions;
 import io.gproxy.local.LocalServer;
+import io.gproxy.protocol.sse.SseDecoder;
+import io.gproxy.protocol.sse.SseFrame;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,6 +28,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -142,7 +146,10 @@ class ChannelWiringTest {
         bedrock.set(Answer.json(403, "{\"message\":\"You don't have access to the model with the specified model ID.\"}"));
         HttpResponse<String> r = messages(false);
         assertEquals(403, r.statusCode(), r.body());
-        assertTrue(r.body().contains("don't have access"), r.body());
+        JsonNode err = JSON.readTree(r.body());
+        assertEquals("error", err.path("type").asText(), "shapeResponse put Bedrock's error into Claude's shape");
+        assertEquals("permission_error", err.path("error").path("type").asText());
+        assertTrue(err.path("error").path("message").asText().contains("don't have access"), r.body());
         assertEquals(1, bedrockCalls());
         assertEquals(0, anthropicCalls(), "a Permanent answer does not fail over");
     }
@@ -166,5 +173,67 @@ class ChannelWiringTest {
         assertEquals(529, r.statusCode(), r.body());
         JsonNode err = JSON.readTree(r.body());
         assertEquals("overloaded_error", err.path("error").path("type").asText());
+    }
+
+    static byte[] chunk(String anthropicEvent) {
+        String payload = "{\"bytes\":\"" + Base64.getEncoder().encodeToString(anthropicEvent.getBytes(StandardCharsets.UTF_8))
+                + "\",\"p\":\"abcd\"}";
+        return EventStreamCodec.encode(Map.of(":message-type", "event", ":event-type", "chunk",
+                ":content-type", "application/json"), payload.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A recorded-shape InvokeModelWithResponseStream answer: Claude events wrapped in AWS event-stream frames. */
+    static byte[] claudeEventStream() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(chunk("{\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\","
+                + "\"model\":\"claude-sonnet-4-5\",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,"
+                + "\"usage\":{\"input_tokens\":12,\"output_tokens\":1}}}"));
+        out.writeBytes(chunk("{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}"));
+        out.writeBytes(chunk("{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hello\"}}"));
+        out.writeBytes(chunk("{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\" world\"}}"));
+        out.writeBytes(chunk("{\"type\":\"content_block_stop\",\"index\":0}"));
+        out.writeBytes(chunk("{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},"
+                + "\"usage\":{\"output_tokens\":7}}"));
+        out.writeBytes(chunk("{\"type\":\"message_stop\",\"amazon-bedrock-invocationMetrics\":{\"inputTokenCount\":12,"
+                + "\"outputTokenCount\":7,\"invocationLatency\":100,\"firstByteLatency\":50}}"));
+        return out.toByteArray();
+    }
+
+    @Test
+    void bedrockEventStreamReachesAClaudeClientAsSse() throws Exception {
+        bedrock.set(new Answer(200, "application/vnd.amazon.eventstream", claudeEventStream(), Map.of()));
+        HttpResponse<String> r = messages(true);
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"), r.headers().toString());
+        List<SseFrame> frames = new SseDecoder().feed(r.body().getBytes(StandardCharsets.UTF_8));
+        List<String> names = frames.stream().map(SseFrame::event).filter(e -> e != null && !e.equals("ping")).toList();
+        assertEquals(List.of("message_start", "content_block_start", "content_block_delta", "content_block_delta",
+                "content_block_stop", "message_delta", "message_stop"), names);
+        StringBuilder text = new StringBuilder();
+        for (SseFrame f : frames) {
+            if ("content_block_delta".equals(f.event())) {
+                text.append(JSON.readTree(f.data()).path("delta").path("text").asText());
+            }
+        }
+        assertEquals("Hello world", text.toString());
+        assertEquals(0, anthropicCalls());
+    }
+
+    @Test
+    void bedrockEventStreamIsTranscodedForAnOpenAiClient() throws Exception {
+        bedrock.set(new Answer(200, "application/vnd.amazon.eventstream", claudeEventStream(), Map.of()));
+        String body = "{\"model\":\"claude\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/chat/completions"))
+                .header("content-type", "application/json").header("authorization", "Bearer " + ALICE_KEY)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        StringBuilder text = new StringBuilder();
+        for (SseFrame f : new SseDecoder().feed(r.body().getBytes(StandardCharsets.UTF_8))) {
+            if (f.data() != null && f.data().startsWith("{")) {
+                text.append(JSON.readTree(f.data()).path("choices").path(0).path("delta").path("content").asText(""));
+            }
+        }
+        assertEquals("Hello world", text.toString(), r.body());
+        assertTrue(r.body().contains("[DONE]"), r.body());
     }
 }
