@@ -8,6 +8,8 @@ import io.gproxy.billing.Billing;
 import io.gproxy.channel.Channel;
 import io.gproxy.channel.ChannelException;
 import io.gproxy.channel.ChannelRegistry;
+import io.gproxy.channel.CredentialRefreshException;
+import io.gproxy.channel.CredentialRefresher;
 import io.gproxy.channel.DecodedStream;
 import io.gproxy.channel.Disposition;
 import io.gproxy.channel.ShapeContext;
@@ -55,12 +57,23 @@ public final class GatewayPipeline {
     private final int maxAttempts;
     private final long keepaliveMillis;
     private final BillingGate billing;
+    private final CredentialRefresher refresher; // null: no refresh (memory stores, unit tests)
 
     /**
      * @param keepaliveMillis silence after which a stream gets a keepalive (0: never)
      */
     public GatewayPipeline(ChannelRegistry channels, CodecRegistry codecs, SecretCipher cipher, UpstreamClient upstream,
                            int maxAttempts, long keepaliveMillis, Billing billing) {
+        this(channels, codecs, cipher, upstream, maxAttempts, keepaliveMillis, billing, null);
+    }
+
+    /**
+     * @param refresher single-flight refresh of OAuth-style credentials before use and after an AuthDead answer;
+     *                  null when the store has none (in-memory stores): secrets are then used as they are
+     */
+    public GatewayPipeline(ChannelRegistry channels, CodecRegistry codecs, SecretCipher cipher, UpstreamClient upstream,
+                           int maxAttempts, long keepaliveMillis, Billing billing, CredentialRefresher refresher) {
+        this.refresher = refresher;
         this.channels = channels;
         this.billing = new BillingGate(billing, codecs);
         this.planner = new CallPlanner(codecs);
@@ -134,6 +147,7 @@ public final class GatewayPipeline {
                 lastError = notServedHere;
                 continue;
             }
+            credentials:
             for (Credential credential : snapshot.credentials(provider.id())) {
                 anyCredential = true;
                 if (attempts >= maxAttempts) {
@@ -146,61 +160,87 @@ public final class GatewayPipeline {
                 if (secret == null) {
                     continue;
                 }
-                UpstreamRequest prepared;
-                try {
-                    // field hygiene on the provider-native body, then the channel builds the request (Channel's order)
-                    byte[] shaped = call.body() == null ? null : channel.shapeRequest(call.body(), ShapeContext.request(
-                            call.key(), call.stream(), target.upstreamModel(), request.headers(), provider.settings(), secret));
-                    prepared = channel.prepare(new PrepareContext(call.key(), call.stream(), target.upstreamModel(),
-                            call.providerPath(), call.query(), request.headers(), shaped, secret, provider.settings()));
-                } catch (ChannelException e) {
-                    System.err.println("{\"level\":\"warn\",\"msg\":\"credential skipped: " + e.getMessage()
-                            + "\",\"credential_id\":" + credential.id() + "}");
-                    lastError = GatewayError.upstreamFailed();
-                    continue;
+                boolean refreshable = refresher != null && !"api_key".equals(credential.kind());
+                String sealed = credential.sealedSecret();
+                if (refreshable) {
+                    CredentialRefresher.Fresh fresh = refresh(channel, credential, sealed, secret, provider, false);
+                    if (fresh == null) {
+                        lastError = GatewayError.upstreamFailed();
+                        continue;
+                    }
+                    secret = fresh.secret();
+                    sealed = fresh.sealed();
                 }
-                attempts++;
-                log.upstreamStarted();
-                UpstreamResponse response;
-                try {
-                    response = upstream.send(prepared, call.stream());
-                } catch (IOException e) {
-                    log.upstreamAnswered();
-                    log.attempt(provider.name(), credential.id(), target.upstreamModel(), 0);
-                    lastError = GatewayError.upstreamFailed();
-                    continue;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw GatewayError.upstreamFailed();
+                boolean replayed = false; // one replay after a forced refresh, not counted as an attempt
+                while (true) {
+                    UpstreamRequest prepared;
+                    try {
+                        // field hygiene on the provider-native body, then the channel builds the request (Channel's order)
+                        byte[] shaped = call.body() == null ? null : channel.shapeRequest(call.body(), ShapeContext.request(
+                                call.key(), call.stream(), target.upstreamModel(), request.headers(), provider.settings(), secret));
+                        prepared = channel.prepare(new PrepareContext(call.key(), call.stream(), target.upstreamModel(),
+                                call.providerPath(), call.query(), request.headers(), shaped, secret, provider.settings()));
+                    } catch (ChannelException e) {
+                        System.err.println("{\"level\":\"warn\",\"msg\":\"credential skipped: " + e.getMessage()
+                                + "\",\"credential_id\":" + credential.id() + "}");
+                        lastError = GatewayError.upstreamFailed();
+                        continue credentials;
+                    }
+                    if (!replayed) {
+                        attempts++;
+                    }
+                    log.upstreamStarted();
+                    UpstreamResponse response;
+                    try {
+                        response = upstream.send(prepared, call.stream());
+                    } catch (IOException e) {
+                        log.upstreamAnswered();
+                        log.attempt(provider.name(), credential.id(), target.upstreamModel(), 0);
+                        lastError = GatewayError.upstreamFailed();
+                        continue credentials;
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw GatewayError.upstreamFailed();
+                    }
+                    log.attempt(provider.name(), credential.id(), target.upstreamModel(), response.status());
+                    boolean ok = response.status() >= 200 && response.status() < 300;
+                    UpstreamAnswer answer = null;
+                    if (!ok) {
+                        answer = UpstreamAnswer.buffer(response); // only non-2xx bodies are read before classifying
+                        log.upstreamAnswered();
+                    }
+                    Disposition disposition = channel.classify(response.status(), response.headers(),
+                            answer == null ? null : answer.body());
+                    if (ok && !disposition.failover()) {
+                        response = adapt(channel, call, target, response);
+                        admission.served(provider.id(), provider.name(), credential.id(), target.upstreamModel(),
+                                call.key().kind().family()); // billing: who served it, for the settlement
+                        HttpResponse relayed = ResponseRelay.success(req, call, response, keepaliveMillis, log);
+                        log.upstreamAnswered(); // buffered answers were read to the end by now; streams at their headers
+                        return relayed;
+                    }
+                    if (answer == null) { // a 2xx the channel refused (e.g. an error envelope): read it for relaying
+                        answer = UpstreamAnswer.buffer(response);
+                        log.upstreamAnswered();
+                    }
+                    answer = new UpstreamAnswer(answer.status(), answer.headers(), channel.shapeResponse(answer.body(),
+                            ShapeContext.response(call.key(), call.stream(), target.upstreamModel(), answer.status(),
+                                    provider.settings()))); // unwrap envelopes, normalise errors into the family's shape
+                    if (!disposition.failover()) {
+                        return answer.toResponse(); // Permanent: relayed as it stands
+                    }
+                    lastAnswer = answer; // AuthDead, RateLimited, Transient: next candidate
+                    if (disposition instanceof Disposition.AuthDead && refreshable && !replayed) {
+                        CredentialRefresher.Fresh fresh = refresh(channel, credential, sealed, secret, provider, true);
+                        if (fresh != null) {
+                            secret = fresh.secret();
+                            sealed = fresh.sealed();
+                            replayed = true;
+                            continue; // replay once with the refreshed secret
+                        }
+                    }
+                    continue credentials;
                 }
-                log.attempt(provider.name(), credential.id(), target.upstreamModel(), response.status());
-                boolean ok = response.status() >= 200 && response.status() < 300;
-                UpstreamAnswer answer = null;
-                if (!ok) {
-                    answer = UpstreamAnswer.buffer(response); // only non-2xx bodies are read before classifying
-                    log.upstreamAnswered();
-                }
-                Disposition disposition = channel.classify(response.status(), response.headers(),
-                        answer == null ? null : answer.body());
-                if (ok && !disposition.failover()) {
-                    response = adapt(channel, call, target, response);
-                    admission.served(provider.id(), provider.name(), credential.id(), target.upstreamModel(),
-                            call.key().kind().family()); // billing: who served it, for the settlement
-                    HttpResponse relayed = ResponseRelay.success(req, call, response, keepaliveMillis, log);
-                    log.upstreamAnswered(); // buffered answers were read to the end by now; streams at their headers
-                    return relayed;
-                }
-                if (answer == null) { // a 2xx the channel refused (e.g. an error envelope): read it for relaying
-                    answer = UpstreamAnswer.buffer(response);
-                    log.upstreamAnswered();
-                }
-                answer = new UpstreamAnswer(answer.status(), answer.headers(), channel.shapeResponse(answer.body(),
-                        ShapeContext.response(call.key(), call.stream(), target.upstreamModel(), answer.status(),
-                                provider.settings()))); // unwrap envelopes, normalise errors into the family's shape
-                if (!disposition.failover()) {
-                    return answer.toResponse(); // Permanent: relayed as it stands
-                }
-                lastAnswer = answer; // AuthDead, RateLimited, Transient: next candidate
             }
         }
         if (lastAnswer != null) {
@@ -239,6 +279,23 @@ public final class GatewayPipeline {
                 response.status(), target.provider().settings()));
         return new UpstreamResponse(response.status(), response.headers(),
                 new ByteArrayInputStream(shaped == null ? body : shaped));
+    }
+
+    /**
+     * The credential's secret after a single-flight refresh when it is stale ({@code force}: after an AuthDead
+     * answer), or null when the refresh failed: the credential is skipped, logged without any secret.
+     */
+    private CredentialRefresher.Fresh refresh(Channel channel, Credential credential, String sealed, JsonNode secret,
+                                              Provider provider, boolean force) {
+        try {
+            return refresher.ensureFresh(channel, credential.id(), sealed, secret, provider.settings(), force);
+        } catch (CredentialRefreshException e) {
+            System.err.println("{\"level\":\"warn\",\"msg\":\"credential skipped: refresh failed\",\"credential_id\":"
+                    + credential.id() + ",\"provider\":" + Json.MAPPER.valueToTree(provider.name())
+                    + ",\"forced\":" + force + ",\"credential_dead\":" + e.credentialDead()
+                    + ",\"cooldown_s\":" + e.cooldown().toSeconds() + "}");
+            return null;
+        }
     }
 
     /** The credential's secret, or null (logged) when it does not open: that credential is skipped. */

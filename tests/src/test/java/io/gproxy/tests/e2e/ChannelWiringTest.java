@@ -76,13 +76,19 @@ class ChannelWiringTest {
         root.set("providers", JSON.readTree("[{\"id\":1,\"name\":\"bedrock\",\"channel\":\"aws-bedrock\",\"label\":\"Bedrock\","
                 + "\"settings_json\":{\"base_url\":\"" + base + "\",\"region\":\"eu-west-1\"},\"credential_strategy\":\"round_robin\",\"enabled\":true},"
                 + "{\"id\":2,\"name\":\"anthropic\",\"channel\":\"claudeapi\",\"label\":\"Anthropic\","
-                + "\"settings_json\":{\"base_url\":\"" + base + "\"},\"credential_strategy\":\"round_robin\",\"enabled\":true}]"));
+                + "\"settings_json\":{\"base_url\":\"" + base + "\"},\"credential_strategy\":\"round_robin\",\"enabled\":true},"
+                + claudeCode(3, "cc-stale", base) + "," + claudeCode(4, "cc-dead", base) + "," + claudeCode(5, "cc-broken", base) + "]"));
         root.set("credentials", JSON.readTree("[{\"id\":1,\"provider_id\":1,\"name\":\"bedrock-key\",\"kind\":\"api_key\","
                 + "\"secret_json\":{\"api_key\":\"br-key\"},\"weight\":100,\"enabled\":true},"
                 + "{\"id\":2,\"provider_id\":2,\"name\":\"anthropic-main\",\"kind\":\"api_key\","
-                + "\"secret_json\":{\"api_key\":\"sk-ant-upstream\"},\"weight\":100,\"enabled\":true}]"));
+                + "\"secret_json\":{\"api_key\":\"sk-ant-upstream\"},\"weight\":100,\"enabled\":true},"
+                + oauthCredential(3, "rt-good", 1_000L) + "," + oauthCredential(4, "rt-good", 4_102_444_800_000L) + ","
+                + oauthCredential(5, "rt-bad", 1_000L) + "]"));
         root.set("provider_models", JSON.readTree("[{\"id\":1,\"provider_id\":1,\"model_id\":\"claude-sonnet-4-5\",\"enabled\":true},"
-                + "{\"id\":2,\"provider_id\":2,\"model_id\":\"claude-sonnet-4-5\",\"enabled\":true}]"));
+                + "{\"id\":2,\"provider_id\":2,\"model_id\":\"claude-sonnet-4-5\",\"enabled\":true},"
+                + "{\"id\":3,\"provider_id\":3,\"model_id\":\"claude-sonnet-4-5\",\"enabled\":true},"
+                + "{\"id\":4,\"provider_id\":4,\"model_id\":\"claude-sonnet-4-5\",\"enabled\":true},"
+                + "{\"id\":5,\"provider_id\":5,\"model_id\":\"claude-sonnet-4-5\",\"enabled\":true}]"));
         root.set("routes", JSON.readTree("[{\"id\":1,\"name\":\"claude\",\"strategy\":\"failover\",\"enabled\":true}]"));
         root.set("route_members", JSON.readTree("[{\"id\":1,\"route_id\":1,\"provider_id\":1,\"upstream_model_id\":\"claude-sonnet-4-5\",\"weight\":100,\"tier\":0,\"enabled\":true},"
                 + "{\"id\":2,\"route_id\":1,\"provider_id\":2,\"upstream_model_id\":\"claude-sonnet-4-5\",\"weight\":100,\"tier\":1,\"enabled\":true}]"));
@@ -94,6 +100,20 @@ class ChannelWiringTest {
         server = LocalServer.start(new LocalOptions("127.0.0.1", 0, dataDir, false, bundle),
                 Map.of("GPROXY_MASTER_KEY", GatewayFixture.MASTER_KEY),
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    }
+
+    /** A Claude Code provider whose token endpoint is the loopback's {@code /oauth/token}. */
+    static String claudeCode(int id, String name, String base) {
+        return "{\"id\":" + id + ",\"name\":\"" + name + "\",\"channel\":\"claudecode\",\"label\":\"" + name + "\","
+                + "\"settings_json\":{\"base_url\":\"" + base + "\",\"oauth_token_url\":\"" + base + "/oauth/token\"},"
+                + "\"credential_strategy\":\"round_robin\",\"enabled\":true}";
+    }
+
+    /** An OAuth credential (id = provider id) holding the stale access token {@code old-token}. */
+    static String oauthCredential(int id, String refreshToken, long expiresAtMs) {
+        return "{\"id\":" + id + ",\"provider_id\":" + id + ",\"name\":\"oauth-" + id + "\",\"kind\":\"oauth\","
+                + "\"secret_json\":{\"access_token\":\"old-token\",\"refresh_token\":\"" + refreshToken + "\","
+                + "\"expires_at_ms\":" + expiresAtMs + "},\"weight\":100,\"enabled\":true}";
     }
 
     @AfterAll
@@ -112,10 +132,23 @@ class ChannelWiringTest {
 
     private static void handle(HttpExchange ex) throws IOException {
         try (ex) {
-            ex.getRequestBody().readAllBytes();
+            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             String path = ex.getRequestURI().getRawPath();
-            paths.add(path);
-            Answer a = path.startsWith("/model/") ? bedrock.get() : anthropic.get();
+            String bearer = ex.getRequestHeaders().getFirst("authorization");
+            paths.add(path + (bearer != null && !path.startsWith("/model/") ? " " + bearer : ""));
+            Answer a;
+            if (path.equals("/oauth/token")) {
+                a = body.contains("rt-good")
+                        ? Answer.json(200, "{\"access_token\":\"new-token\",\"refresh_token\":\"rt-2\",\"expires_in\":3600,\"token_type\":\"Bearer\"}")
+                        : Answer.json(400, "{\"error\":\"invalid_grant\",\"error_description\":\"refresh token revoked\"}");
+            } else if (path.startsWith("/model/")) {
+                a = bedrock.get();
+            } else if (bearer != null) { // Claude Code: only the refreshed token is accepted
+                a = bearer.equals("Bearer new-token") ? Answer.json(200, CLAUDE_OK)
+                        : Answer.json(401, "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"OAuth token has expired\"}}");
+            } else {
+                a = anthropic.get();
+            }
             ex.getResponseHeaders().set("content-type", a.contentType());
             a.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
             ex.sendResponseHeaders(a.status(), a.body().length == 0 ? -1 : a.body().length);
@@ -126,7 +159,11 @@ class ChannelWiringTest {
     }
 
     static HttpResponse<String> messages(boolean stream) throws Exception {
-        String body = "{\"model\":\"claude\",\"max_tokens\":64,\"stream\":" + stream
+        return messages("claude", stream);
+    }
+
+    static HttpResponse<String> messages(String model, boolean stream) throws Exception {
+        String body = "{\"model\":\"" + model + "\",\"max_tokens\":64,\"stream\":" + stream
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
         return http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/messages"))
                 .header("content-type", "application/json").header("x-api-key", ALICE_KEY)
@@ -138,7 +175,11 @@ class ChannelWiringTest {
     }
 
     static long anthropicCalls() {
-        return paths.stream().filter(p -> p.startsWith("/v1/messages")).count();
+        return paths.stream().filter(p -> p.startsWith("/v1/messages") && !p.contains(" Bearer ")).count();
+    }
+
+    static List<String> oauthPaths() {
+        return paths.stream().filter(p -> p.startsWith("/oauth/token") || p.contains(" Bearer ")).toList();
     }
 
     @Test
@@ -235,5 +276,29 @@ class ChannelWiringTest {
         }
         assertEquals("Hello world", text.toString(), r.body());
         assertTrue(r.body().contains("[DONE]"), r.body());
+    }
+
+    @Test
+    void staleOAuthTokenIsRefreshedBeforeTheCall() throws Exception {
+        HttpResponse<String> r = messages("cc-stale/claude-sonnet-4-5", false);
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(List.of("/oauth/token", "/v1/messages Bearer new-token"), oauthPaths());
+        paths.clear();
+        assertEquals(200, messages("cc-stale/claude-sonnet-4-5", false).statusCode());
+        assertEquals(List.of("/v1/messages Bearer new-token"), oauthPaths(), "the refreshed secret is reused");
+    }
+
+    @Test
+    void authDeadForcesOneRefreshAndReplays() throws Exception {
+        HttpResponse<String> r = messages("cc-dead/claude-sonnet-4-5", false);
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(List.of("/v1/messages Bearer old-token", "/oauth/token", "/v1/messages Bearer new-token"), oauthPaths());
+    }
+
+    @Test
+    void failedRefreshSkipsTheCredential() throws Exception {
+        HttpResponse<String> r = messages("cc-broken/claude-sonnet-4-5", false);
+        assertTrue(r.statusCode() >= 500, r.statusCode() + " " + r.body());
+        assertEquals(List.of("/oauth/token"), oauthPaths(), "no upstream call with a stale token");
     }
 }
