@@ -14,6 +14,10 @@ import io.gproxy.channel.DecodedStream;
 import io.gproxy.channel.Disposition;
 import io.gproxy.channel.ShapeContext;
 import io.gproxy.channel.UpstreamStreamDecoder;
+import io.gproxy.channel.pool.AffinityStore;
+import io.gproxy.channel.pool.CredentialHealth;
+import io.gproxy.channel.pool.CredentialPool;
+import io.gproxy.channel.pool.RotationCounters;
 import io.gproxy.http.Headers;
 import io.gproxy.channel.Implementation;
 import io.gproxy.channel.PrepareContext;
@@ -41,6 +45,8 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -58,6 +64,9 @@ public final class GatewayPipeline {
     private final long keepaliveMillis;
     private final BillingGate billing;
     private final CredentialRefresher refresher; // null: no refresh (memory stores, unit tests)
+    private final CredentialHealth health = CredentialHealth.local(); // per-container soft state (spec/core.md §6.5)
+    private final RotationCounters rotation = RotationCounters.local();
+    private final AffinityStore affinity = AffinityStore.local();
 
     /**
      * @param keepaliveMillis silence after which a stream gets a keepalive (0: never)
@@ -108,7 +117,7 @@ public final class GatewayPipeline {
         Admission admission = billing.admit(request, classified, body, identity, resolution, snapshot, log);
         HttpResponse response;
         try {
-            response = execute(request, classified, body, resolution, snapshot, log, admission);
+            response = execute(request, classified, body, resolution, snapshot, log, admission, identity.key().id());
         } catch (GatewayError e) {
             return billing.failed(admission, e, log);
         } catch (RuntimeException e) {
@@ -119,7 +128,8 @@ public final class GatewayPipeline {
     }
 
     private HttpResponse execute(HttpRequest request, ClassifiedRequest req, ObjectNode body, Resolution resolution,
-                                 ConfigSnapshot snapshot, RequestLog log, Admission admission) throws GatewayError {
+                                 ConfigSnapshot snapshot, RequestLog log, Admission admission, long userKeyId)
+            throws GatewayError {
         GatewayError lastError = null;
         UpstreamAnswer lastAnswer = null;
         int attempts = 0;
@@ -147,8 +157,9 @@ public final class GatewayPipeline {
                 lastError = notServedHere;
                 continue;
             }
+            String model = target.upstreamModel();
             credentials:
-            for (Credential credential : snapshot.credentials(provider.id())) {
+            for (Credential credential : orderCredentials(provider, model, snapshot, userKeyId)) {
                 anyCredential = true;
                 if (attempts >= maxAttempts) {
                     break;
@@ -187,6 +198,9 @@ public final class GatewayPipeline {
                         continue credentials;
                     }
                     if (!replayed) {
+                        if (!health.beginAttempt(credential.id(), model, Instant.now())) {
+                            continue credentials; // its half-open probe was taken meanwhile
+                        }
                         attempts++;
                     }
                     log.upstreamStarted();
@@ -196,6 +210,7 @@ public final class GatewayPipeline {
                     } catch (IOException e) {
                         log.upstreamAnswered();
                         log.attempt(provider.name(), credential.id(), target.upstreamModel(), 0);
+                        health.record(channel, credential.id(), model, Disposition.TRANSIENT, Instant.now());
                         lastError = GatewayError.upstreamFailed();
                         continue credentials;
                     } catch (InterruptedException e) {
@@ -211,6 +226,10 @@ public final class GatewayPipeline {
                     }
                     Disposition disposition = channel.classify(response.status(), response.headers(),
                             answer == null ? null : answer.body());
+                    boolean replayNext = disposition instanceof Disposition.AuthDead && refreshable && !replayed;
+                    if (!replayNext) {
+                        health.record(channel, credential.id(), model, disposition, Instant.now());
+                    }
                     if (ok && !disposition.failover()) {
                         response = adapt(channel, call, target, response);
                         admission.served(provider.id(), provider.name(), credential.id(), target.upstreamModel(),
@@ -230,7 +249,7 @@ public final class GatewayPipeline {
                         return answer.toResponse(); // Permanent: relayed as it stands
                     }
                     lastAnswer = answer; // AuthDead, RateLimited, Transient: next candidate
-                    if (disposition instanceof Disposition.AuthDead && refreshable && !replayed) {
+                    if (replayNext) {
                         CredentialRefresher.Fresh fresh = refresh(channel, credential, sealed, secret, provider, true);
                         if (fresh != null) {
                             secret = fresh.secret();
@@ -238,6 +257,7 @@ public final class GatewayPipeline {
                             replayed = true;
                             continue; // replay once with the refreshed secret
                         }
+                        health.record(channel, credential.id(), model, disposition, Instant.now()); // still dead
                     }
                     continue credentials;
                 }
@@ -282,6 +302,25 @@ public final class GatewayPipeline {
     }
 
     /**
+     * The provider's credentials in the order to try them (spec/core.md §8.2): those health admits for this model
+     * (no cooldown, breaker not open), rotated by weight ({@code round_robin}) or led by the user key's pin
+     * ({@code sticky}, re-pinned to the front credential).
+     */
+    private List<Credential> orderCredentials(Provider provider, String model, ConfigSnapshot snapshot, long userKeyId) {
+        Instant now = Instant.now();
+        boolean sticky = CredentialPool.STICKY.equals(provider.credentialStrategy());
+        String pinKey = AffinityStore.key(provider.id(), userKeyId);
+        Long pinned = sticky ? affinity.pinned(pinKey, now).orElse(null) : null;
+        CredentialPool.Ordering ordering = CredentialPool.order(snapshot.credentials(provider.id()),
+                provider.credentialStrategy(), rotation.next(provider.id()), pinned,
+                c -> health.available(c.id(), model, now));
+        if (ordering.pin() != null) {
+            affinity.pin(pinKey, ordering.pin(), now);
+        }
+        return ordering.ordered();
+    }
+
+    /**
      * The credential's secret after a single-flight refresh when it is stale ({@code force}: after an AuthDead
      * answer), or null when the refresh failed: the credential is skipped, logged without any secret.
      */
@@ -290,6 +329,7 @@ public final class GatewayPipeline {
         try {
             return refresher.ensureFresh(channel, credential.id(), sealed, secret, provider.settings(), force);
         } catch (CredentialRefreshException e) {
+            health.coolDown(credential.id(), null, Instant.now().plus(e.cooldown())); // credential-wide
             System.err.println("{\"level\":\"warn\",\"msg\":\"credential skipped: refresh failed\",\"credential_id\":"
                     + credential.id() + ",\"provider\":" + Json.MAPPER.valueToTree(provider.name())
                     + ",\"forced\":" + force + ",\"credential_dead\":" + e.credentialDead()

@@ -77,18 +77,26 @@ class ChannelWiringTest {
                 + "\"settings_json\":{\"base_url\":\"" + base + "\",\"region\":\"eu-west-1\"},\"credential_strategy\":\"round_robin\",\"enabled\":true},"
                 + "{\"id\":2,\"name\":\"anthropic\",\"channel\":\"claudeapi\",\"label\":\"Anthropic\","
                 + "\"settings_json\":{\"base_url\":\"" + base + "\"},\"credential_strategy\":\"round_robin\",\"enabled\":true},"
-                + claudeCode(3, "cc-stale", base) + "," + claudeCode(4, "cc-dead", base) + "," + claudeCode(5, "cc-broken", base) + "]"));
+                + claudeCode(3, "cc-stale", base) + "," + claudeCode(4, "cc-dead", base) + "," + claudeCode(5, "cc-broken", base) + ","
+                + pool(6, "pool-rr", "round_robin", base) + "," + pool(7, "pool-cool", "round_robin", base) + ","
+                + pool(8, "pool-sticky", "sticky", base) + "]"));
         root.set("credentials", JSON.readTree("[{\"id\":1,\"provider_id\":1,\"name\":\"bedrock-key\",\"kind\":\"api_key\","
                 + "\"secret_json\":{\"api_key\":\"br-key\"},\"weight\":100,\"enabled\":true},"
                 + "{\"id\":2,\"provider_id\":2,\"name\":\"anthropic-main\",\"kind\":\"api_key\","
                 + "\"secret_json\":{\"api_key\":\"sk-ant-upstream\"},\"weight\":100,\"enabled\":true},"
                 + oauthCredential(3, "rt-good", 1_000L) + "," + oauthCredential(4, "rt-good", 4_102_444_800_000L) + ","
-                + oauthCredential(5, "rt-bad", 1_000L) + "]"));
+                + oauthCredential(5, "rt-bad", 1_000L) + ","
+                + keyCredential(6, 6, "k-a") + "," + keyCredential(7, 6, "k-b") + ","
+                + keyCredential(8, 7, "k-c") + "," + keyCredential(9, 7, "k-d") + ","
+                + keyCredential(10, 8, "k-e") + "," + keyCredential(11, 8, "k-f") + "]"));
         root.set("provider_models", JSON.readTree("[{\"id\":1,\"provider_id\":1,\"model_id\":\"claude-sonnet-4-5\",\"enabled\":true},"
                 + "{\"id\":2,\"provider_id\":2,\"model_id\":\"claude-sonnet-4-5\",\"enabled\":true},"
                 + "{\"id\":3,\"provider_id\":3,\"model_id\":\"claude-sonnet-4-5\",\"enabled\":true},"
                 + "{\"id\":4,\"provider_id\":4,\"model_id\":\"claude-sonnet-4-5\",\"enabled\":true},"
-                + "{\"id\":5,\"provider_id\":5,\"model_id\":\"claude-sonnet-4-5\",\"enabled\":true}]"));
+                + "{\"id\":5,\"provider_id\":5,\"model_id\":\"claude-sonnet-4-5\",\"enabled\":true},"
+                + "{\"id\":6,\"provider_id\":6,\"model_id\":\"claude-sonnet-4-5\",\"enabled\":true},"
+                + "{\"id\":7,\"provider_id\":7,\"model_id\":\"claude-sonnet-4-5\",\"enabled\":true},"
+                + "{\"id\":8,\"provider_id\":8,\"model_id\":\"claude-sonnet-4-5\",\"enabled\":true}]"));
         root.set("routes", JSON.readTree("[{\"id\":1,\"name\":\"claude\",\"strategy\":\"failover\",\"enabled\":true}]"));
         root.set("route_members", JSON.readTree("[{\"id\":1,\"route_id\":1,\"provider_id\":1,\"upstream_model_id\":\"claude-sonnet-4-5\",\"weight\":100,\"tier\":0,\"enabled\":true},"
                 + "{\"id\":2,\"route_id\":1,\"provider_id\":2,\"upstream_model_id\":\"claude-sonnet-4-5\",\"weight\":100,\"tier\":1,\"enabled\":true}]"));
@@ -107,6 +115,17 @@ class ChannelWiringTest {
         return "{\"id\":" + id + ",\"name\":\"" + name + "\",\"channel\":\"claudecode\",\"label\":\"" + name + "\","
                 + "\"settings_json\":{\"base_url\":\"" + base + "\",\"oauth_token_url\":\"" + base + "/oauth/token\"},"
                 + "\"credential_strategy\":\"round_robin\",\"enabled\":true}";
+    }
+
+    /** A Claude API provider whose credentials are told apart by the loopback through their {@code k-*} keys. */
+    static String pool(int id, String name, String strategy, String base) {
+        return "{\"id\":" + id + ",\"name\":\"" + name + "\",\"channel\":\"claudeapi\",\"label\":\"" + name + "\","
+                + "\"settings_json\":{\"base_url\":\"" + base + "\"},\"credential_strategy\":\"" + strategy + "\",\"enabled\":true}";
+    }
+
+    static String keyCredential(int id, int providerId, String key) {
+        return "{\"id\":" + id + ",\"provider_id\":" + providerId + ",\"name\":\"" + key + "\",\"kind\":\"api_key\","
+                + "\"secret_json\":{\"api_key\":\"" + key + "\"},\"weight\":100,\"enabled\":true}";
     }
 
     /** An OAuth credential (id = provider id) holding the stale access token {@code old-token}. */
@@ -135,7 +154,9 @@ class ChannelWiringTest {
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             String path = ex.getRequestURI().getRawPath();
             String bearer = ex.getRequestHeaders().getFirst("authorization");
-            paths.add(path + (bearer != null && !path.startsWith("/model/") ? " " + bearer : ""));
+            String apiKey = ex.getRequestHeaders().getFirst("x-api-key");
+            boolean pooled = apiKey != null && apiKey.startsWith("k-");
+            paths.add(path + (bearer != null && !path.startsWith("/model/") ? " " + bearer : "") + (pooled ? " key=" + apiKey : ""));
             Answer a;
             if (path.equals("/oauth/token")) {
                 a = body.contains("rt-good")
@@ -143,6 +164,11 @@ class ChannelWiringTest {
                         : Answer.json(400, "{\"error\":\"invalid_grant\",\"error_description\":\"refresh token revoked\"}");
             } else if (path.startsWith("/model/")) {
                 a = bedrock.get();
+            } else if (pooled) { // k-c is rate limited for a minute, every other pool key answers
+                a = apiKey.equals("k-c") ? new Answer(429, "application/json",
+                        "{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\",\"message\":\"slow down\"}}"
+                                .getBytes(StandardCharsets.UTF_8), Map.of("retry-after", "60"))
+                        : Answer.json(200, CLAUDE_OK);
             } else if (bearer != null) { // Claude Code: only the refreshed token is accepted
                 a = bearer.equals("Bearer new-token") ? Answer.json(200, CLAUDE_OK)
                         : Answer.json(401, "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"OAuth token has expired\"}}");
@@ -175,7 +201,11 @@ class ChannelWiringTest {
     }
 
     static long anthropicCalls() {
-        return paths.stream().filter(p -> p.startsWith("/v1/messages") && !p.contains(" Bearer ")).count();
+        return paths.stream().filter(p -> p.startsWith("/v1/messages") && !p.contains(" Bearer ") && !p.contains(" key=")).count();
+    }
+
+    static List<String> poolKeys() {
+        return paths.stream().filter(p -> p.contains(" key=")).map(p -> p.substring(p.indexOf(" key=") + 5)).toList();
     }
 
     static List<String> oauthPaths() {
@@ -198,7 +228,7 @@ class ChannelWiringTest {
     @Test
     void bedrock429FailsOverToTheNextMember() throws Exception {
         bedrock.set(new Answer(429, "application/json", "{\"message\":\"Too many requests\"}".getBytes(StandardCharsets.UTF_8),
-                Map.of("retry-after", "5")));
+                Map.of("retry-after", "0"))); // 0: the pair is not cooled for the other tests
         HttpResponse<String> r = messages(false);
         assertEquals(200, r.statusCode(), r.body());
         assertEquals("from anthropic", JSON.readTree(r.body()).path("content").path(0).path("text").asText());
@@ -300,5 +330,38 @@ class ChannelWiringTest {
         HttpResponse<String> r = messages("cc-broken/claude-sonnet-4-5", false);
         assertTrue(r.statusCode() >= 500, r.statusCode() + " " + r.body());
         assertEquals(List.of("/oauth/token"), oauthPaths(), "no upstream call with a stale token");
+    }
+
+    @Test
+    void roundRobinRotatesTheProvidersCredentials() throws Exception {
+        for (int i = 0; i < 4; i++) {
+            assertEquals(200, messages("pool-rr/claude-sonnet-4-5", false).statusCode());
+        }
+        List<String> keys = poolKeys();
+        assertEquals(4, keys.size(), keys.toString());
+        for (int i = 1; i < keys.size(); i++) {
+            assertTrue(!keys.get(i).equals(keys.get(i - 1)), "alternates: " + keys);
+        }
+    }
+
+    @Test
+    void retryAfterCoolsTheCredentialAndModel() throws Exception {
+        for (int i = 0; i < 4; i++) {
+            HttpResponse<String> r = messages("pool-cool/claude-sonnet-4-5", false);
+            assertEquals(200, r.statusCode(), r.body());
+        }
+        List<String> keys = poolKeys();
+        assertEquals(1, keys.stream().filter("k-c"::equals).count(), "k-c is tried once, then cooled: " + keys);
+        assertEquals(4, keys.stream().filter("k-d"::equals).count(), keys.toString());
+    }
+
+    @Test
+    void stickyKeepsTheUserKeyOnOneCredential() throws Exception {
+        for (int i = 0; i < 4; i++) {
+            assertEquals(200, messages("pool-sticky/claude-sonnet-4-5", false).statusCode());
+        }
+        List<String> keys = poolKeys();
+        assertEquals(4, keys.size(), keys.toString());
+        assertEquals(1, keys.stream().distinct().count(), "pinned: " + keys);
     }
 }
