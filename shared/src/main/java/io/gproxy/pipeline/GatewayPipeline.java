@@ -52,8 +52,9 @@ import java.util.Map;
 /**
  * The gateway request path for every client operation: authenticate, parse and classify, resolve the model,
  * then try targets and credentials in order until one answers (spec/core.md §7). Each target's routing rule picks
- * passthrough or conversion ({@link CallPlanner}); the answer goes back through {@link ResponseRelay}. Balancing,
- * health, billing and rules plug in here as their issues land.
+ * passthrough or conversion ({@link CallPlanner}); the answer goes back through {@link ResponseRelay}. Per attempt the
+ * channel SPI is called in its documented order ({@link Channel}): pool order and health, refresh, shapeRequest,
+ * prepare, classify (failover, forced refresh + one replay on AuthDead, health), shapeResponse or the stream decoder.
  */
 public final class GatewayPipeline {
     private final ChannelRegistry channels;
