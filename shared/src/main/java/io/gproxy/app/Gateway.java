@@ -3,7 +3,9 @@ package io.gproxy.app;
 import io.gproxy.admin.AdminHandler;
 import io.gproxy.billing.Billing;
 import io.gproxy.billing.BillingOptions;
+import io.gproxy.channel.ChannelHttp;
 import io.gproxy.channel.ChannelRegistry;
+import io.gproxy.channel.CredentialRefresher;
 import io.gproxy.config.ConfigCache;
 import io.gproxy.crypto.KmsEnvelopeCipher;
 import io.gproxy.crypto.MasterKeyCipher;
@@ -14,6 +16,8 @@ import io.gproxy.pipeline.GatewayPipeline;
 import io.gproxy.pipeline.UpstreamClient;
 import io.gproxy.store.ConfigStore;
 import io.gproxy.store.CounterStore;
+import io.gproxy.store.dynamodb.DynamoCredentialSecretStore;
+import io.gproxy.store.dynamodb.DynamoLeaseStore;
 import io.gproxy.store.dynamodb.DynamoCounterStore;
 import io.gproxy.store.memory.MemoryCounterStore;
 import io.gproxy.transform.CodecRegistry;
@@ -64,8 +68,13 @@ public final class Gateway {
         this.cache = new ConfigCache(store, config.configRefresh(), clock);
         HttpClient http = b.httpClient != null ? b.httpClient : UpstreamClient.defaultHttpClient(config.upstreamConnectTimeout());
         CodecRegistry codecs = b.codecs != null ? b.codecs : CodecRegistry.builtIn();
+        // single-flight OAuth refresh on the table's credential rows and leases; stores without a table
+        // (in-memory unit-test stores) hold no credential rows to rotate, so secrets are used as they are
+        CredentialRefresher refresher = ddb == null ? null : new CredentialRefresher(
+                new DynamoCredentialSecretStore(ddb, config.tableName()), new DynamoLeaseStore(ddb, config.tableName()),
+                cipher, ChannelHttp.jdk(http), clock, CredentialRefresher.Options.defaults(), null);
         this.pipeline = new GatewayPipeline(channels, codecs, cipher, new UpstreamClient(http, config.upstreamTimeout()),
-                config.maxAttempts(), config.streamKeepalive().toMillis(), billing);
+                config.maxAttempts(), config.streamKeepalive().toMillis(), billing, refresher);
         this.admin = new AdminHandler(VERSION);
         this.log = b.log != null ? b.log : System.out;
     }

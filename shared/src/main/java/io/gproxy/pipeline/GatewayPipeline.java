@@ -8,6 +8,17 @@ import io.gproxy.billing.Billing;
 import io.gproxy.channel.Channel;
 import io.gproxy.channel.ChannelException;
 import io.gproxy.channel.ChannelRegistry;
+import io.gproxy.channel.CredentialRefreshException;
+import io.gproxy.channel.CredentialRefresher;
+import io.gproxy.channel.DecodedStream;
+import io.gproxy.channel.Disposition;
+import io.gproxy.channel.ShapeContext;
+import io.gproxy.channel.UpstreamStreamDecoder;
+import io.gproxy.channel.pool.AffinityStore;
+import io.gproxy.channel.pool.CredentialHealth;
+import io.gproxy.channel.pool.CredentialPool;
+import io.gproxy.channel.pool.RotationCounters;
+import io.gproxy.http.Headers;
 import io.gproxy.channel.Implementation;
 import io.gproxy.channel.PrepareContext;
 import io.gproxy.channel.RoutingDecision;
@@ -27,18 +38,23 @@ import io.gproxy.protocol.PathMatch;
 import io.gproxy.protocol.RequestClassifier;
 import io.gproxy.transform.CodecRegistry;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The gateway request path for every client operation: authenticate, parse and classify, resolve the model,
  * then try targets and credentials in order until one answers (spec/core.md §7). Each target's routing rule picks
- * passthrough or conversion ({@link CallPlanner}); the answer goes back through {@link ResponseRelay}. Balancing,
- * health, billing and rules plug in here as their issues land.
+ * passthrough or conversion ({@link CallPlanner}); the answer goes back through {@link ResponseRelay}. Per attempt the
+ * channel SPI is called in its documented order ({@link Channel}): pool order and health, refresh, shapeRequest,
+ * prepare, classify (failover, forced refresh + one replay on AuthDead, health), shapeResponse or the stream decoder.
  */
 public final class GatewayPipeline {
     private final ChannelRegistry channels;
@@ -48,12 +64,26 @@ public final class GatewayPipeline {
     private final int maxAttempts;
     private final long keepaliveMillis;
     private final BillingGate billing;
+    private final CredentialRefresher refresher; // null: no refresh (memory stores, unit tests)
+    private final CredentialHealth health = CredentialHealth.local(); // per-container soft state (spec/core.md §6.5)
+    private final RotationCounters rotation = RotationCounters.local();
+    private final AffinityStore affinity = AffinityStore.local();
 
     /**
      * @param keepaliveMillis silence after which a stream gets a keepalive (0: never)
      */
     public GatewayPipeline(ChannelRegistry channels, CodecRegistry codecs, SecretCipher cipher, UpstreamClient upstream,
                            int maxAttempts, long keepaliveMillis, Billing billing) {
+        this(channels, codecs, cipher, upstream, maxAttempts, keepaliveMillis, billing, null);
+    }
+
+    /**
+     * @param refresher single-flight refresh of OAuth-style credentials before use and after an AuthDead answer;
+     *                  null when the store has none (in-memory stores): secrets are then used as they are
+     */
+    public GatewayPipeline(ChannelRegistry channels, CodecRegistry codecs, SecretCipher cipher, UpstreamClient upstream,
+                           int maxAttempts, long keepaliveMillis, Billing billing, CredentialRefresher refresher) {
+        this.refresher = refresher;
         this.channels = channels;
         this.billing = new BillingGate(billing, codecs);
         this.planner = new CallPlanner(codecs);
@@ -88,7 +118,7 @@ public final class GatewayPipeline {
         Admission admission = billing.admit(request, classified, body, identity, resolution, snapshot, log);
         HttpResponse response;
         try {
-            response = execute(request, classified, body, resolution, snapshot, log, admission);
+            response = execute(request, classified, body, resolution, snapshot, log, admission, identity.key().id());
         } catch (GatewayError e) {
             return billing.failed(admission, e, log);
         } catch (RuntimeException e) {
@@ -99,7 +129,8 @@ public final class GatewayPipeline {
     }
 
     private HttpResponse execute(HttpRequest request, ClassifiedRequest req, ObjectNode body, Resolution resolution,
-                                 ConfigSnapshot snapshot, RequestLog log, Admission admission) throws GatewayError {
+                                 ConfigSnapshot snapshot, RequestLog log, Admission admission, long userKeyId)
+            throws GatewayError {
         GatewayError lastError = null;
         UpstreamAnswer lastAnswer = null;
         int attempts = 0;
@@ -127,7 +158,9 @@ public final class GatewayPipeline {
                 lastError = notServedHere;
                 continue;
             }
-            for (Credential credential : snapshot.credentials(provider.id())) {
+            String model = target.upstreamModel();
+            credentials:
+            for (Credential credential : orderCredentials(provider, model, snapshot, userKeyId)) {
                 anyCredential = true;
                 if (attempts >= maxAttempts) {
                     break;
@@ -139,44 +172,96 @@ public final class GatewayPipeline {
                 if (secret == null) {
                     continue;
                 }
-                UpstreamRequest prepared;
-                try {
-                    prepared = channel.prepare(new PrepareContext(call.key(), call.stream(), target.upstreamModel(),
-                            call.providerPath(), call.query(), request.headers(), call.body(), secret, provider.settings()));
-                } catch (ChannelException e) {
-                    System.err.println("{\"level\":\"warn\",\"msg\":\"credential skipped: " + e.getMessage()
-                            + "\",\"credential_id\":" + credential.id() + "}");
-                    lastError = GatewayError.upstreamFailed();
-                    continue;
+                boolean refreshable = refresher != null && !"api_key".equals(credential.kind());
+                String sealed = credential.sealedSecret();
+                if (refreshable) {
+                    CredentialRefresher.Fresh fresh = refresh(channel, credential, sealed, secret, provider, false);
+                    if (fresh == null) {
+                        lastError = GatewayError.upstreamFailed();
+                        continue;
+                    }
+                    secret = fresh.secret();
+                    sealed = fresh.sealed();
                 }
-                attempts++;
-                log.upstreamStarted();
-                UpstreamResponse response;
-                try {
-                    response = upstream.send(prepared, call.stream());
-                } catch (IOException e) {
-                    log.upstreamAnswered();
-                    log.attempt(provider.name(), credential.id(), target.upstreamModel(), 0);
-                    lastError = GatewayError.upstreamFailed();
-                    continue;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw GatewayError.upstreamFailed();
+                boolean replayed = false; // one replay after a forced refresh, not counted as an attempt
+                while (true) {
+                    UpstreamRequest prepared;
+                    try {
+                        // field hygiene on the provider-native body, then the channel builds the request (Channel's order)
+                        byte[] shaped = call.body() == null ? null : channel.shapeRequest(call.body(), ShapeContext.request(
+                                call.key(), call.stream(), target.upstreamModel(), request.headers(), provider.settings(), secret));
+                        prepared = channel.prepare(new PrepareContext(call.key(), call.stream(), target.upstreamModel(),
+                                call.providerPath(), call.query(), request.headers(), shaped, secret, provider.settings()));
+                    } catch (ChannelException e) {
+                        System.err.println("{\"level\":\"warn\",\"msg\":\"credential skipped: " + e.getMessage()
+                                + "\",\"credential_id\":" + credential.id() + "}");
+                        lastError = GatewayError.upstreamFailed();
+                        continue credentials;
+                    }
+                    if (!replayed) {
+                        if (!health.beginAttempt(credential.id(), model, Instant.now())) {
+                            continue credentials; // its half-open probe was taken meanwhile
+                        }
+                        attempts++;
+                    }
+                    log.upstreamStarted();
+                    UpstreamResponse response;
+                    try {
+                        response = upstream.send(prepared, call.stream());
+                    } catch (IOException e) {
+                        log.upstreamAnswered();
+                        log.attempt(provider.name(), credential.id(), target.upstreamModel(), 0);
+                        health.record(channel, credential.id(), model, Disposition.TRANSIENT, Instant.now());
+                        lastError = GatewayError.upstreamFailed();
+                        continue credentials;
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw GatewayError.upstreamFailed();
+                    }
+                    log.attempt(provider.name(), credential.id(), target.upstreamModel(), response.status());
+                    boolean ok = response.status() >= 200 && response.status() < 300;
+                    UpstreamAnswer answer = null;
+                    if (!ok) {
+                        answer = UpstreamAnswer.buffer(response); // only non-2xx bodies are read before classifying
+                        log.upstreamAnswered();
+                    }
+                    Disposition disposition = channel.classify(response.status(), response.headers(),
+                            answer == null ? null : answer.body());
+                    boolean replayNext = disposition instanceof Disposition.AuthDead && refreshable && !replayed;
+                    if (!replayNext) {
+                        health.record(channel, credential.id(), model, disposition, Instant.now());
+                    }
+                    if (ok && !disposition.failover()) {
+                        response = adapt(channel, call, target, response);
+                        admission.served(provider.id(), provider.name(), credential.id(), target.upstreamModel(),
+                                call.key().kind().family()); // billing: who served it, for the settlement
+                        HttpResponse relayed = ResponseRelay.success(req, call, response, keepaliveMillis, log);
+                        log.upstreamAnswered(); // buffered answers were read to the end by now; streams at their headers
+                        return relayed;
+                    }
+                    if (answer == null) { // a 2xx the channel refused (e.g. an error envelope): read it for relaying
+                        answer = UpstreamAnswer.buffer(response);
+                        log.upstreamAnswered();
+                    }
+                    answer = new UpstreamAnswer(answer.status(), answer.headers(), channel.shapeResponse(answer.body(),
+                            ShapeContext.response(call.key(), call.stream(), target.upstreamModel(), answer.status(),
+                                    provider.settings()))); // unwrap envelopes, normalise errors into the family's shape
+                    if (!disposition.failover()) {
+                        return answer.toResponse(); // Permanent: relayed as it stands
+                    }
+                    lastAnswer = answer; // AuthDead, RateLimited, Transient: next candidate
+                    if (replayNext) {
+                        CredentialRefresher.Fresh fresh = refresh(channel, credential, sealed, secret, provider, true);
+                        if (fresh != null) {
+                            secret = fresh.secret();
+                            sealed = fresh.sealed();
+                            replayed = true;
+                            continue; // replay once with the refreshed secret
+                        }
+                        health.record(channel, credential.id(), model, disposition, Instant.now()); // still dead
+                    }
+                    continue credentials;
                 }
-                log.attempt(provider.name(), credential.id(), target.upstreamModel(), response.status());
-                if (response.status() >= 200 && response.status() < 300) {
-                    admission.served(provider.id(), provider.name(), credential.id(), target.upstreamModel(),
-                            call.key().kind().family()); // billing: who served it, for the settlement
-                    HttpResponse relayed = ResponseRelay.success(req, call, response, keepaliveMillis, log);
-                    log.upstreamAnswered(); // buffered answers were read to the end by now; streams at their headers
-                    return relayed;
-                }
-                UpstreamAnswer answer = UpstreamAnswer.buffer(response);
-                log.upstreamAnswered();
-                if (!retryable(response.status())) {
-                    return answer.toResponse();
-                }
-                lastAnswer = answer;
             }
         }
         if (lastAnswer != null) {
@@ -188,6 +273,72 @@ public final class GatewayPipeline {
         throw new GatewayError(503, anyCredential ? "upstream request failed" : "no available credentials");
     }
 
+    /**
+     * A successful answer as the relay expects it: a streamed body that is not SSE of the target protocol (Bedrock
+     * event-stream, the Code-Assist envelope) decoded through the channel's {@link UpstreamStreamDecoder}; a buffered
+     * body read and passed through {@link Channel#shapeResponse}.
+     */
+    private static UpstreamResponse adapt(Channel channel, UpstreamCall call, Target target, UpstreamResponse response)
+            throws GatewayError {
+        if (call.stream()) {
+            UpstreamStreamDecoder decoder = channel.newStreamDecoder(call.key(), response.headers());
+            if (decoder == null) {
+                return response;
+            }
+            Headers headers = response.headers().copy();
+            headers.set("content-type", decoder.contentType());
+            headers.remove("content-length");
+            return new UpstreamResponse(response.status(), headers, new DecodedStream(response.body(), decoder));
+        }
+        byte[] body;
+        try (InputStream in = response.body()) {
+            body = in.readAllBytes();
+        } catch (IOException e) {
+            throw GatewayError.upstreamFailed();
+        }
+        byte[] shaped = channel.shapeResponse(body, ShapeContext.response(call.key(), false, target.upstreamModel(),
+                response.status(), target.provider().settings()));
+        return new UpstreamResponse(response.status(), response.headers(),
+                new ByteArrayInputStream(shaped == null ? body : shaped));
+    }
+
+    /**
+     * The provider's credentials in the order to try them (spec/core.md §8.2): those health admits for this model
+     * (no cooldown, breaker not open), rotated by weight ({@code round_robin}) or led by the user key's pin
+     * ({@code sticky}, re-pinned to the front credential).
+     */
+    private List<Credential> orderCredentials(Provider provider, String model, ConfigSnapshot snapshot, long userKeyId) {
+        Instant now = Instant.now();
+        boolean sticky = CredentialPool.STICKY.equals(provider.credentialStrategy());
+        String pinKey = AffinityStore.key(provider.id(), userKeyId);
+        Long pinned = sticky ? affinity.pinned(pinKey, now).orElse(null) : null;
+        CredentialPool.Ordering ordering = CredentialPool.order(snapshot.credentials(provider.id()),
+                provider.credentialStrategy(), rotation.next(provider.id()), pinned,
+                c -> health.available(c.id(), model, now));
+        if (ordering.pin() != null) {
+            affinity.pin(pinKey, ordering.pin(), now);
+        }
+        return ordering.ordered();
+    }
+
+    /**
+     * The credential's secret after a single-flight refresh when it is stale ({@code force}: after an AuthDead
+     * answer), or null when the refresh failed: the credential is skipped, logged without any secret.
+     */
+    private CredentialRefresher.Fresh refresh(Channel channel, Credential credential, String sealed, JsonNode secret,
+                                              Provider provider, boolean force) {
+        try {
+            return refresher.ensureFresh(channel, credential.id(), sealed, secret, provider.settings(), force);
+        } catch (CredentialRefreshException e) {
+            health.coolDown(credential.id(), null, Instant.now().plus(e.cooldown())); // credential-wide
+            System.err.println("{\"level\":\"warn\",\"msg\":\"credential skipped: refresh failed\",\"credential_id\":"
+                    + credential.id() + ",\"provider\":" + Json.MAPPER.valueToTree(provider.name())
+                    + ",\"forced\":" + force + ",\"credential_dead\":" + e.credentialDead()
+                    + ",\"cooldown_s\":" + e.cooldown().toSeconds() + "}");
+            return null;
+        }
+    }
+
     /** The credential's secret, or null (logged) when it does not open: that credential is skipped. */
     private JsonNode openSecret(Credential credential) {
         try {
@@ -197,11 +348,6 @@ public final class GatewayPipeline {
                     + credential.id() + "}");
             return null;
         }
-    }
-
-    /** 401/402/403 (dead or unauthorised credential), 429 and 5xx move on to the next candidate (spec/core.md §3.2). */
-    private static boolean retryable(int status) {
-        return status == 401 || status == 402 || status == 403 || status == 429 || status >= 500;
     }
 
     private HttpResponse listModels(ClassifiedRequest req, ConfigSnapshot snapshot) throws GatewayError {

@@ -18,6 +18,6 @@ record UpstreamAnswer(int status, Headers headers, byte[] body) {
     }
 
     HttpResponse toResponse() {
-        return HttpResponse.buffered(status, headers.copy(), body);
+        return HttpResponse.buffered(status, headers.copy(), body == null ? new byte[0] : body);
     }
 }
