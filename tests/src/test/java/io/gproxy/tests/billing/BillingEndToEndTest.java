@@ -255,6 +255,9 @@ class BillingEndToEndTest {
         assertEquals("interrupted", rec.get("ended").s());
         assertEquals("estimated", rec.get("usage_source").s(), "the meter saw no usage: output from the relayed text");
         assertEquals("50", rec.get("output_tokens").n(), "200 characters relayed ≈ 50 tokens");
+        // the record lands first; the settled amounts follow as separate atomic ADDs
+        awaitTrue(() -> delta(before, counters(QUOTA_PK, "Q#total"), "committed")
+                == delta(before, counters(QUOTA_PK, "Q#total"), "spent"), "the settlement reached the counters");
         Map<String, Long> after = counters(QUOTA_PK, "Q#total");
         long cost = Long.parseLong(rec.get("cost_micros").n());
         assertEquals(cost, delta(before, after, "spent"));
@@ -301,6 +304,9 @@ class BillingEndToEndTest {
             gw.openAi.streamEvents(0);
         }
         assertEquals("interrupted", rec.get("ended").s());
+        // the record lands first; the settled amounts follow as separate atomic ADDs
+        awaitTrue(() -> delta(before, counters(QUOTA_PK, "Q#total"), "committed")
+                == delta(before, counters(QUOTA_PK, "Q#total"), "spent"), "the settlement reached the counters");
         Map<String, Long> after = counters(QUOTA_PK, "Q#total");
         assertEquals(delta(before, after, "spent"), delta(before, after, "committed"), "the reservation was released");
         assertEquals(Long.parseLong(rec.get("cost_micros").n()), delta(before, after, "spent"));
