@@ -71,6 +71,15 @@ public final class Bootstrap {
                 org.put("enabled", true);
                 org.put("description", "created at first start");
                 puts.add(new ConfigItem(EntityType.ORG, orgId, org));
+                // A fresh gateway's only org may use every route, or the first key printed could call nothing.
+                ObjectNode permission = JsonNodeFactory.instance.objectNode();
+                long permissionId = GeneratedIds.next(state.items().stream()
+                        .filter(i -> i.type() == EntityType.ROUTE_PERMISSION).map(ConfigItem::numericId).toList());
+                permission.put("id", permissionId);
+                permission.put("scope", "org");
+                permission.put("scope_id", 1);
+                permission.put("route_pattern", "*");
+                puts.add(new ConfigItem(EntityType.ROUTE_PERMISSION, Long.toString(permissionId), permission));
             }
             userId = Long.toString(GeneratedIds.next(state.items().stream()
                     .filter(i -> i.type() == EntityType.USER).map(ConfigItem::numericId).toList()));
