@@ -31,15 +31,24 @@ final class ExchangeAdapter implements HttpHandler {
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         HttpResponse response = null;
-        try (exchange) {
+        try {
             byte[] body = readBounded(exchange);
             response = body == null ? handler.payloadTooLarge() : handler.handle(toRequest(exchange, body));
             send(exchange, response);
         } catch (IOException clientGone) {
             // the client hung up; nothing left to tell it
         } finally {
-            if (response != null) {
-                complete(response); // after the exchange is closed: settlement and the log line (issue 6)
+            try {
+                if (response != null) {
+                    // Settlement and the log line (issue 6) run once every byte of the body was sent and flushed,
+                    // but before the exchange closes: the JDK server frees the connection for its next request on
+                    // close, so a client cannot run ahead of its own settlements and a busy local server cannot
+                    // pile up unsettled requests. A buffered answer is complete for the client already (its length
+                    // is known); a stream's terminating chunk waits for the settlement.
+                    complete(response);
+                }
+            } finally {
+                exchange.close();
             }
         }
     }
@@ -103,6 +112,7 @@ final class ExchangeAdapter implements HttpHandler {
             exchange.sendResponseHeaders(response.status(), body.length == 0 ? -1 : body.length);
             if (body.length > 0) {
                 exchange.getResponseBody().write(body);
+                exchange.getResponseBody().flush(); // the whole answer is on the wire before any completion work
             }
             return;
         }

@@ -45,6 +45,7 @@ public final class DynamoCounterStore implements CounterStore {
 
     private final DynamoDbClient ddb;
     private final String table;
+    private final CounterBatcher batcher = new CounterBatcher(this::writeSettled);
 
     public DynamoCounterStore(DynamoDbClient ddb, String table) {
         this.ddb = ddb;
@@ -154,23 +155,26 @@ public final class DynamoCounterStore implements CounterStore {
      * dies before these land, a budget keeps the reservation's (larger) estimate: it errs towards refusing.
      */
     private void applyCounters(String requestId, List<CounterUpdate> updates) {
-        for (CounterUpdate u : updates) {
-            Update up = update(u);
-            for (int attempt = 0; ; attempt++) {
-                try {
-                    ddb.updateItem(r -> r.tableName(table).key(up.key()).updateExpression(up.updateExpression())
-                            .expressionAttributeNames(up.expressionAttributeNames())
-                            .expressionAttributeValues(up.expressionAttributeValues())
-                            .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
-                    break;
-                } catch (SdkException e) {
-                    if (attempt + 1 >= SETTLE_ATTEMPTS) {
-                        System.err.println("{\"level\":\"error\",\"msg\":\"settled counter not updated\",\"request_id\":\""
-                                + requestId + "\",\"item\":\"" + u.pk() + "|" + u.sk() + "\"}");
-                        break;
-                    }
-                    backoff(attempt);
+        batcher.apply(updates);
+    }
+
+    /** One settled item's {@code ADD}, retried; a write that keeps failing is logged and dropped (safe side). */
+    private void writeSettled(CounterUpdate u) {
+        Update up = update(u);
+        for (int attempt = 0; ; attempt++) {
+            try {
+                ddb.updateItem(r -> r.tableName(table).key(up.key()).updateExpression(up.updateExpression())
+                        .expressionAttributeNames(up.expressionAttributeNames())
+                        .expressionAttributeValues(up.expressionAttributeValues())
+                        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
+                return;
+            } catch (SdkException e) {
+                if (attempt + 1 >= SETTLE_ATTEMPTS) {
+                    System.err.println("{\"level\":\"error\",\"msg\":\"settled counter not updated\",\"item\":\""
+                            + u.pk() + "|" + u.sk() + "\"}");
+                    return;
                 }
+                backoff(attempt);
             }
         }
     }
