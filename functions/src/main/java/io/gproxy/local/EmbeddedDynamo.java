@@ -11,7 +11,9 @@ import java.nio.file.Path;
 
 /**
  * DynamoDB Local inside this JVM, listening on a free loopback port: on disk under the data directory (config
- * survives restarts) or in memory. Real HTTP, so the gateway's DynamoDB code runs exactly as against AWS.
+ * survives restarts) or in memory. Real HTTP, so the gateway's DynamoDB code runs exactly as against AWS. Telemetry
+ * is off: a local gateway does not phone home, nor write {@code dynamodb-local-metadata.json} into the working
+ * directory.
  */
 public final class EmbeddedDynamo implements AutoCloseable {
     private final DynamoDBProxyServer server;
@@ -26,12 +28,13 @@ public final class EmbeddedDynamo implements AutoCloseable {
         int port = freePort();
         String[] args;
         if (inMemory) {
-            args = new String[] {"-inMemory", "-port", Integer.toString(port)};
+            args = new String[] {"-inMemory", "-port", Integer.toString(port), "-disableTelemetry"};
         } else {
             Path dir = dataDir.resolve("dynamodb");
             Files.createDirectories(dir);
             // -sharedDb: one database file whatever credentials/region the client uses
-            args = new String[] {"-sharedDb", "-dbPath", dir.toAbsolutePath().toString(), "-port", Integer.toString(port)};
+            args = new String[] {"-sharedDb", "-dbPath", dir.toAbsolutePath().toString(), "-port", Integer.toString(port),
+                    "-disableTelemetry"};
         }
         DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(args);
         server.start();
