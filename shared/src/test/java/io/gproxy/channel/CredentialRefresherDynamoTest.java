@@ -1,7 +1,7 @@
 package io.gproxy.channel;
 
-import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
-import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gproxy.crypto.MasterKeyCipher;
@@ -12,6 +12,7 @@ import io.gproxy.store.ConfigItem;
 import io.gproxy.store.ConfigStore;
 import io.gproxy.store.EntityType;
 import io.gproxy.store.dynamodb.DynamoConfigStore;
+import io.gproxy.store.dynamodb.DynamoDbLocal;
 import io.gproxy.store.dynamodb.DynamoCredentialSecretStore;
 import io.gproxy.store.dynamodb.DynamoLeaseStore;
 import io.gproxy.store.dynamodb.DynamoTable;
@@ -19,14 +20,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
+
+
+
+
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-import java.net.ServerSocket;
-import java.net.URI;
+
+
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,7 +54,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CredentialRefresherDynamoTest {
     private static final AtomicInteger TABLES = new AtomicInteger();
-    private static DynamoDBProxyServer server;
+    private static DynamoDbLocal dynamo;
     private static DynamoDbClient ddb;
 
     private final SecretCipher cipher = new MasterKeyCipher(new byte[32]);
@@ -63,28 +64,14 @@ class CredentialRefresherDynamoTest {
 
     @BeforeAll
     static void startDynamoDbLocal() throws Exception {
-        int port;
-        try (ServerSocket ss = new ServerSocket(0)) {
-            port = ss.getLocalPort();
-        }
-        server = ServerRunner.createServerFromCommandLineArgs(
-                new String[]{"-inMemory", "-port", Integer.toString(port), "-disableTelemetry"});
-        server.start();
-        ddb = DynamoDbClient.builder()
-                .endpointOverride(URI.create("http://localhost:" + port))
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("dummy", "dummy")))
-                .httpClient(UrlConnectionHttpClient.create())
-                .build();
+        dynamo = DynamoDbLocal.start();
+        ddb = dynamo.client();
     }
 
     @AfterAll
     static void stopDynamoDbLocal() throws Exception {
-        if (ddb != null) {
-            ddb.close();
-        }
-        if (server != null) {
-            server.stop();
+        if (dynamo != null) {
+            dynamo.close();
         }
     }
 

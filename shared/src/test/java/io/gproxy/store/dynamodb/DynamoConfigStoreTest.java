@@ -1,7 +1,7 @@
 package io.gproxy.store.dynamodb;
 
-import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
-import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gproxy.store.ConfigItem;
@@ -13,10 +13,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
+
+
+
+
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription;
@@ -26,8 +26,8 @@ import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveDescription;
 
-import java.net.ServerSocket;
-import java.net.URI;
+
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -47,7 +47,7 @@ class DynamoConfigStoreTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AtomicInteger TABLES = new AtomicInteger();
 
-    private static DynamoDBProxyServer server;
+    private static DynamoDbLocal dynamo;
     private static DynamoDbClient ddb;
 
     private String table;
@@ -55,29 +55,14 @@ class DynamoConfigStoreTest {
 
     @BeforeAll
     static void startDynamoDbLocal() throws Exception {
-        int port;
-        try (ServerSocket ss = new ServerSocket(0)) {
-            port = ss.getLocalPort();
-        }
-        // -disableTelemetry: no phone-home, and no dynamodb-local-metadata.json written into the module directory
-        server = ServerRunner.createServerFromCommandLineArgs(
-                new String[]{"-inMemory", "-port", Integer.toString(port), "-disableTelemetry"});
-        server.start();
-        ddb = DynamoDbClient.builder()
-                .endpointOverride(URI.create("http://localhost:" + port))
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("dummy", "dummy")))
-                .httpClient(UrlConnectionHttpClient.create())
-                .build();
+        dynamo = DynamoDbLocal.start();
+        ddb = dynamo.client();
     }
 
     @AfterAll
     static void stopDynamoDbLocal() throws Exception {
-        if (ddb != null) {
-            ddb.close();
-        }
-        if (server != null) {
-            server.stop();
+        if (dynamo != null) {
+            dynamo.close();
         }
     }
 

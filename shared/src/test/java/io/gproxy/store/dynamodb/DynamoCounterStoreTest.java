@@ -1,7 +1,7 @@
 package io.gproxy.store.dynamodb;
 
-import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
-import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+
+
 import io.gproxy.store.CounterRefusedException;
 import io.gproxy.store.CounterUpdate;
 import io.gproxy.store.StoreUnavailableException;
@@ -18,7 +18,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.math.BigDecimal;
-import java.net.ServerSocket;
+
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,40 +39,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class DynamoCounterStoreTest {
     private static final AtomicInteger TABLES = new AtomicInteger();
-    private static DynamoDBProxyServer server;
+    private static DynamoDbLocal dynamo;
     private static DynamoDbClient ddb;
-    private static int port;
 
     private String table;
     private DynamoCounterStore store;
 
     @BeforeAll
     static void startDynamoDbLocal() throws Exception {
-        try (ServerSocket ss = new ServerSocket(0)) {
-            port = ss.getLocalPort();
-        }
-        server = ServerRunner.createServerFromCommandLineArgs(
-                new String[]{"-inMemory", "-port", Integer.toString(port), "-disableTelemetry"});
-        server.start();
-        ddb = client(port);
-    }
-
-    private static DynamoDbClient client(int p) {
-        return DynamoDbClient.builder()
-                .endpointOverride(URI.create("http://localhost:" + p))
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("dummy", "dummy")))
-                .httpClient(UrlConnectionHttpClient.create())
-                .build();
+        dynamo = DynamoDbLocal.start();
+        ddb = dynamo.client();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (ddb != null) {
-            ddb.close();
-        }
-        if (server != null) {
-            server.stop();
+        if (dynamo != null) {
+            dynamo.close();
         }
     }
 
@@ -114,7 +96,7 @@ class DynamoCounterStoreTest {
         // ClientRequestToken with success without applying anything; later, the missing marker refuses it. Either way
         // the return value may be true or false; the counters below are what matters.)
         store.settle("r1", true, settle, List.of(usage), 2_000_000_000L);
-        try (DynamoDbClient other = client(port)) {
+        try (DynamoDbClient other = dynamo.newClient()) {
             new DynamoCounterStore(other, table).settle("r1", true, settle, List.of(usage), 2_000_000_000L);
         }
         assertEquals(120, store.read("CTR#user#2", "Q#d#2026-01-14").get("committed"));
