@@ -3,7 +3,9 @@ package io.gproxy.app;
 import io.gproxy.admin.AdminHandler;
 import io.gproxy.billing.Billing;
 import io.gproxy.billing.BillingOptions;
+import io.gproxy.channel.ChannelException;
 import io.gproxy.channel.ChannelHttp;
+import io.gproxy.channel.OutboundProxy;
 import io.gproxy.channel.ChannelRegistry;
 import io.gproxy.channel.CredentialRefresher;
 import io.gproxy.config.ConfigCache;
@@ -13,6 +15,8 @@ import io.gproxy.crypto.SecretCipher;
 import io.gproxy.http.FunctionGroup;
 import io.gproxy.http.RequestHandler;
 import io.gproxy.pipeline.GatewayPipeline;
+import io.gproxy.pipeline.OutboundClients;
+import io.gproxy.pipeline.ProxyResolver;
 import io.gproxy.pipeline.UpstreamClient;
 import io.gproxy.store.ConfigStore;
 import io.gproxy.store.CounterStore;
@@ -67,16 +71,29 @@ public final class Gateway {
         Billing billing = new Billing(counters, clock, b.billingOptions != null ? b.billingOptions : BillingOptions.DEFAULTS);
         this.cache = new ConfigCache(store, config.configRefresh(), clock);
         HttpClient http = b.httpClient != null ? b.httpClient : UpstreamClient.defaultHttpClient(config.upstreamConnectTimeout());
+        OutboundClients outbound = new OutboundClients(http, config.upstreamConnectTimeout());
+        // side calls (token refresh, model lists) follow the process-wide proxy; per-credential proxies apply to
+        // the proxied requests themselves
+        HttpClient sideCalls = outbound.client(processProxy(config));
         CodecRegistry codecs = b.codecs != null ? b.codecs : CodecRegistry.builtIn();
         // single-flight OAuth refresh on the table's credential rows and leases; stores without a table
         // (in-memory unit-test stores) hold no credential rows to rotate, so secrets are used as they are
         CredentialRefresher refresher = ddb == null ? null : new CredentialRefresher(
                 new DynamoCredentialSecretStore(ddb, config.tableName()), new DynamoLeaseStore(ddb, config.tableName()),
-                cipher, ChannelHttp.jdk(http), clock, CredentialRefresher.Options.defaults(), null);
-        this.pipeline = new GatewayPipeline(channels, codecs, cipher, new UpstreamClient(http, config.upstreamTimeout()),
+                cipher, ChannelHttp.jdk(sideCalls), clock, CredentialRefresher.Options.defaults(), null);
+        this.pipeline = new GatewayPipeline(channels, codecs, cipher, new UpstreamClient(outbound,
+                new ProxyResolver(config.upstreamProxyUrl()), config.upstreamTimeout()),
                 config.maxAttempts(), config.streamKeepalive().toMillis(), billing, refresher);
         this.admin = new AdminHandler(VERSION);
         this.log = b.log != null ? b.log : System.out;
+    }
+
+    private static OutboundProxy processProxy(RuntimeConfig config) {
+        try {
+            return config.upstreamProxyUrl() == null ? OutboundProxy.DIRECT : OutboundProxy.parse(config.upstreamProxyUrl());
+        } catch (ChannelException e) {
+            throw new IllegalArgumentException("GPROXY_UPSTREAM_PROXY_URL: " + e.getMessage());
+        }
     }
 
     public static Builder builder() {

@@ -14,11 +14,14 @@ import java.util.Map;
  * @param adminPassword    when set, the bootstrap admin's password is reset to it on every start
  * @param originSecrets    values CloudFront puts in {@code x-gproxy-origin-verify} (comma-separated in
  *                         {@code GPROXY_ORIGIN_SECRET}, several while rotating); empty: no check (local mode)
+ * @param upstreamProxyUrl {@code http://[user:pass@]host:port} every upstream call goes through unless a credential,
+ *                         provider or the instance settings name another (or {@code direct})
  */
 public record RuntimeConfig(String tableName, String region, String dynamoEndpoint, String masterKey, String kmsKeyId,
                             long maxBodyBytes, int maxAttempts, Duration configRefresh,
                             Duration upstreamConnectTimeout, Duration upstreamTimeout, Duration streamKeepalive,
-                            String adminUser, String adminPassword, java.util.List<String> originSecrets) {
+                            String adminUser, String adminPassword, java.util.List<String> originSecrets,
+                            String upstreamProxyUrl) {
 
     public static final String DEFAULT_TABLE = "gproxy";
 
@@ -41,22 +44,23 @@ public record RuntimeConfig(String tableName, String region, String dynamoEndpoi
                 Duration.ofMillis(longOf(env, "GPROXY_STREAM_KEEPALIVE_MS", 15_000)),
                 env.getOrDefault("GPROXY_ADMIN_USER", "admin"),
                 blankToNull(env.get("GPROXY_ADMIN_PASSWORD")),
-                splitSecrets(env.get("GPROXY_ORIGIN_SECRET")));
+                splitSecrets(env.get("GPROXY_ORIGIN_SECRET")),
+                blankToNull(env.get("GPROXY_UPSTREAM_PROXY_URL")));
     }
 
     public RuntimeConfig withMaxBodyBytes(long bytes) {
         return new RuntimeConfig(tableName, region, dynamoEndpoint, masterKey, kmsKeyId, bytes, maxAttempts, configRefresh,
-                upstreamConnectTimeout, upstreamTimeout, streamKeepalive, adminUser, adminPassword, originSecrets);
+                upstreamConnectTimeout, upstreamTimeout, streamKeepalive, adminUser, adminPassword, originSecrets, upstreamProxyUrl);
     }
 
     public RuntimeConfig withConfigRefresh(Duration refresh) {
         return new RuntimeConfig(tableName, region, dynamoEndpoint, masterKey, kmsKeyId, maxBodyBytes, maxAttempts, refresh,
-                upstreamConnectTimeout, upstreamTimeout, streamKeepalive, adminUser, adminPassword, originSecrets);
+                upstreamConnectTimeout, upstreamTimeout, streamKeepalive, adminUser, adminPassword, originSecrets, upstreamProxyUrl);
     }
 
     public RuntimeConfig withTable(String table) {
         return new RuntimeConfig(table, region, dynamoEndpoint, masterKey, kmsKeyId, maxBodyBytes, maxAttempts, configRefresh,
-                upstreamConnectTimeout, upstreamTimeout, streamKeepalive, adminUser, adminPassword, originSecrets);
+                upstreamConnectTimeout, upstreamTimeout, streamKeepalive, adminUser, adminPassword, originSecrets, upstreamProxyUrl);
     }
 
     private static long longOf(Map<String, String> env, String name, long dflt) {
@@ -86,6 +90,6 @@ public record RuntimeConfig(String tableName, String region, String dynamoEndpoi
     public String toString() {
         return "RuntimeConfig[table=" + tableName + ", region=" + region + ", masterKey="
                 + (masterKey == null ? "unset" : "set") + ", kmsKeyId=" + kmsKeyId + ", originSecrets="
-                + originSecrets.size() + "]";
+                + originSecrets.size() + ", upstreamProxy=" + (upstreamProxyUrl == null ? "unset" : "set") + "]";
     }
 }

@@ -7,6 +7,7 @@ import io.gproxy.billing.Admission;
 import io.gproxy.billing.Billing;
 import io.gproxy.channel.Channel;
 import io.gproxy.channel.ChannelException;
+import io.gproxy.channel.OutboundProxy;
 import io.gproxy.channel.ChannelRegistry;
 import io.gproxy.channel.CredentialRefreshException;
 import io.gproxy.channel.CredentialRefresher;
@@ -186,7 +187,9 @@ public final class GatewayPipeline {
                 boolean replayed = false; // one replay after a forced refresh, not counted as an attempt
                 while (true) {
                     UpstreamRequest prepared;
+                    OutboundProxy proxy;
                     try {
+                        proxy = upstream.proxyFor(snapshot, credential);
                         // field hygiene on the provider-native body, then the channel builds the request (Channel's order)
                         byte[] shaped = call.body() == null ? null : channel.shapeRequest(call.body(), ShapeContext.request(
                                 call.key(), call.stream(), target.upstreamModel(), request.headers(), provider.settings(), secret));
@@ -207,7 +210,7 @@ public final class GatewayPipeline {
                     log.upstreamStarted();
                     UpstreamResponse response;
                     try {
-                        response = upstream.send(prepared, call.stream());
+                        response = upstream.send(prepared, call.stream(), proxy);
                     } catch (IOException e) {
                         log.upstreamAnswered();
                         log.attempt(provider.name(), credential.id(), target.upstreamModel(), 0);

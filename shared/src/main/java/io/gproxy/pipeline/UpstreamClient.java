@@ -1,5 +1,9 @@
 package io.gproxy.pipeline;
 
+import io.gproxy.channel.ChannelException;
+import io.gproxy.channel.OutboundProxy;
+import io.gproxy.config.ConfigSnapshot;
+import io.gproxy.config.Credential;
 import io.gproxy.channel.UpstreamRequest;
 import io.gproxy.http.Headers;
 
@@ -16,12 +20,24 @@ import java.time.Duration;
  * are spoken to in HTTP/1.1 so no h2c upgrade is attempted; https negotiates HTTP/2 by ALPN.
  */
 public final class UpstreamClient {
-    private final HttpClient client;
+    private final OutboundClients clients;
+    private final ProxyResolver proxies;
     private final Duration responseTimeout;
 
+    /** Direct calls only (no process-wide default proxy); config may still name proxies. */
     public UpstreamClient(HttpClient client, Duration responseTimeout) {
-        this.client = client;
+        this(new OutboundClients(client, Duration.ofSeconds(10)), new ProxyResolver(null), responseTimeout);
+    }
+
+    public UpstreamClient(OutboundClients clients, ProxyResolver proxies, Duration responseTimeout) {
+        this.clients = clients;
+        this.proxies = proxies;
         this.responseTimeout = responseTimeout;
+    }
+
+    /** The proxy an attempt with {@code credential} goes through (see {@link ProxyResolver}). */
+    public OutboundProxy proxyFor(ConfigSnapshot snapshot, Credential credential) throws ChannelException {
+        return proxies.resolve(snapshot, credential);
     }
 
     public static HttpClient defaultHttpClient(Duration connectTimeout) {
@@ -36,6 +52,12 @@ public final class UpstreamClient {
      * @param stream true for streaming calls: no total timeout (thinking models may take long between events)
      */
     public UpstreamResponse send(UpstreamRequest request, boolean stream) throws IOException, InterruptedException {
+        return send(request, stream, OutboundProxy.DIRECT);
+    }
+
+    /** Sends through {@code proxy} ({@link OutboundProxy#DIRECT} for none). */
+    public UpstreamResponse send(UpstreamRequest request, boolean stream, OutboundProxy proxy)
+            throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(request.uri());
         if ("http".equals(request.uri().getScheme())) {
             b.version(HttpClient.Version.HTTP_1_1);
@@ -49,7 +71,7 @@ public final class UpstreamClient {
         } else {
             b.method(request.method(), HttpRequest.BodyPublishers.noBody());
         }
-        HttpResponse<InputStream> r = client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> r = clients.client(proxy).send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
         return new UpstreamResponse(r.statusCode(), Headers.copyOf(r.headers().map()), r.body());
     }
 }

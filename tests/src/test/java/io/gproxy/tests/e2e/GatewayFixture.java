@@ -43,6 +43,7 @@ public final class GatewayFixture implements AutoCloseable {
     private final ByteArrayOutputStream console = new ByteArrayOutputStream();
     private final Map<String, String> extraEnv;
     private LocalServer server;
+    private java.util.function.Consumer<ObjectNode> bundleEdit = b -> { };
 
     public GatewayFixture() throws Exception {
         this(Map.of());
@@ -55,6 +56,12 @@ public final class GatewayFixture implements AutoCloseable {
         anthropic.expectApiKey(ANTHROPIC_UPSTREAM_KEY);
         gemini.expectApiKey(GEMINI_UPSTREAM_KEY);
         dataDir = Files.createTempDirectory("gproxy-e2e");
+    }
+
+    /** Changes the bundle (after it was pointed at the mocks) before {@link #start()} imports it. */
+    public GatewayFixture editBundle(java.util.function.Consumer<ObjectNode> edit) {
+        this.bundleEdit = this.bundleEdit.andThen(edit);
+        return this;
     }
 
     /** Starts the gateway and imports the example bundle (pointed at the mocks). */
@@ -114,6 +121,7 @@ public final class GatewayFixture implements AutoCloseable {
         for (JsonNode p : (ArrayNode) root.get("providers")) {
             ((ObjectNode) p).putObject("settings_json").put("base_url", baseUrls.get(p.get("name").asText()));
         }
+        bundleEdit.accept((ObjectNode) root);
         return JSON.writeValueAsString(root);
     }
 

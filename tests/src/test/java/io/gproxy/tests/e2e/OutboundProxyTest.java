@@ -1,0 +1,119 @@
+package io.gproxy.tests.e2e;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gproxy.tests.mock.ForwardProxy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+
+import static io.gproxy.tests.e2e.GatewayFixture.ALICE_KEY;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Outbound proxies (spec/core.md §8.6): a provider's {@code proxy_url} carries its calls (Basic proxy auth
+ * included), a credential's {@code direct} opts out of its provider's proxy, and a credential whose proxy setting is
+ * unusable is skipped with a clear error instead of being sent around the proxy. The proxy password never shows.
+ */
+class OutboundProxyTest {
+    private static final String PROXY_PASSWORD = "pr0xy-s3cret-pass";
+    private static ForwardProxy authProxy;
+    private static ForwardProxy openProxy;
+    private static GatewayFixture gw;
+
+    @BeforeAll
+    static void start() throws Exception {
+        authProxy = new ForwardProxy("gw", PROXY_PASSWORD);
+        openProxy = new ForwardProxy();
+        gw = new GatewayFixture().editBundle(bundle -> {
+            for (var p : bundle.withArray("providers")) {
+                switch (p.get("name").asText()) {
+                    // the password carries characters that need percent-encoding in the URL's user info
+                    case "openai" -> ((ObjectNode) p).put("proxy_url",
+                            "http://gw:" + PROXY_PASSWORD + "@127.0.0.1:" + authProxy.port());
+                    case "anthropic", "gemini" -> ((ObjectNode) p).put("proxy_url", openProxy.url());
+                    default -> { }
+                }
+            }
+            for (var c : bundle.withArray("credentials")) {
+                switch (c.get("provider_id").asInt()) {
+                    case 2 -> ((ObjectNode) c).put("proxy_url", "direct");
+                    case 3 -> ((ObjectNode) c).put("proxy_url", "socks5://127.0.0.1:1080");
+                    default -> { }
+                }
+            }
+        }).start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        gw.close();
+        authProxy.close();
+        openProxy.close();
+    }
+
+    @Test
+    void providerProxyCarriesTheCallWithBasicProxyAuth() throws Exception {
+        int before = gw.openAi.requests().size();
+        HttpResponse<String> r = chat("openai/gpt-4o-mini", false);
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(before + 1, gw.openAi.requests().size());
+        List<ForwardProxy.Seen> seen = authProxy.seen();
+        assertFalse(seen.isEmpty(), "the call went through the provider's proxy");
+        ForwardProxy.Seen last = seen.get(seen.size() - 1);
+        assertEquals("POST", last.method());
+        assertEquals(gw.openAi.baseUrl() + "/v1/chat/completions", last.target());
+        assertTrue(authProxy.challenges() >= 1, "the proxy asked for credentials and got them");
+        assertTrue(last.headerLines().stream().noneMatch(h -> h.contains(ALICE_KEY)), "the gateway key stays home");
+    }
+
+    @Test
+    void streamsFlowThroughTheProxy() throws Exception {
+        HttpResponse<String> r = chat("openai/gpt-4o-mini", true);
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(r.body().contains("data: [DONE]"), r.body());
+    }
+
+    @Test
+    void credentialDirectOptsOutOfTheProviderProxy() throws Exception {
+        int proxied = openProxy.seen().size();
+        HttpResponse<String> r = post("/v1/messages", "{\"model\":\"anthropic/claude-sonnet-4-5\",\"max_tokens\":64,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(proxied, openProxy.seen().size(), "a credential's 'direct' beats its provider's proxy");
+    }
+
+    @Test
+    void unusableProxySettingSkipsTheCredentialNeverGoesDirect() throws Exception {
+        int upstream = gw.gemini.requests().size();
+        HttpResponse<String> r = chat("gemini/gemini-2.5-flash", false);
+        assertEquals(502, r.statusCode(), r.body());
+        assertEquals(upstream, gw.gemini.requests().size(), "not sent around the proxy the operator asked for");
+    }
+
+    @Test
+    void theProxyPasswordIsNeverPrinted() throws Exception {
+        chat("openai/gpt-4o-mini", false);
+        assertFalse(gw.console().contains(PROXY_PASSWORD));
+    }
+
+    private static HttpResponse<String> chat(String model, boolean stream) throws Exception {
+        String body = "{\"model\":\"" + model + "\"," + (stream ? "\"stream\":true," : "")
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        return post("/v1/chat/completions", body);
+    }
+
+    private static HttpResponse<String> post(String path, String body) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(gw.baseUrl() + path))
+                        .header("Authorization", "Bearer " + ALICE_KEY).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
