@@ -16,19 +16,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * direct client included. Clients are built on first use and kept: the set of proxies is bounded by the config.
  */
 public final class OutboundClients {
-    static {
-        // The JDK refuses Basic credentials for CONNECT tunnels unless this is relaxed; an https upstream behind an
-        // authenticating proxy needs exactly that. Respect an operator's explicit setting.
-        if (System.getProperty("jdk.http.auth.tunneling.disabledSchemes") == null) {
-            System.setProperty("jdk.http.auth.tunneling.disabledSchemes", "");
-        }
-    }
-
     private final HttpClient direct;
     private final Duration connectTimeout;
     private final Map<OutboundProxy, HttpClient> proxied = new ConcurrentHashMap<>();
 
     public OutboundClients(HttpClient direct, Duration connectTimeout) {
+        allowBasicProxyAuthForTunnels();
         this.direct = direct;
         this.connectTimeout = connectTimeout;
     }
@@ -46,11 +39,24 @@ public final class OutboundClients {
                 .connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_2)
+                .sslContext(direct.sslContext()) // the same trust as direct calls
                 .proxy(ProxySelector.of(InetSocketAddress.createUnresolved(proxy.host(), proxy.port())));
         if (proxy.authenticated()) {
             b.authenticator(new ProxyOnlyAuthenticator(proxy));
         }
         return b.build();
+    }
+
+    /**
+     * The JDK refuses Basic credentials for CONNECT tunnels unless {@code jdk.http.auth.tunneling.disabledSchemes} is
+     * relaxed, and an https upstream behind an authenticating proxy needs exactly that. The JDK reads the property
+     * once, when the first {@link HttpClient} of the process is built, so this runs before the gateway builds any
+     * ({@link UpstreamClient#defaultHttpClient}). An operator's explicit setting is respected.
+     */
+    static void allowBasicProxyAuthForTunnels() {
+        if (System.getProperty("jdk.http.auth.tunneling.disabledSchemes") == null) {
+            System.setProperty("jdk.http.auth.tunneling.disabledSchemes", "");
+        }
     }
 
     /** Answers proxy challenges only: an upstream's own 401 must reach the failover loop untouched. */

@@ -41,6 +41,7 @@ public final class UpstreamClient {
     }
 
     public static HttpClient defaultHttpClient(Duration connectTimeout) {
+        OutboundClients.allowBasicProxyAuthForTunnels(); // before the process's first client: the JDK reads it once
         return HttpClient.newBuilder()
                 .connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
