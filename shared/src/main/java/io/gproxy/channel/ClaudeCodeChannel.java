@@ -1,5 +1,7 @@
 package io.gproxy.channel;
 
+import io.gproxy.channel.login.LoginSpec;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -72,9 +74,15 @@ public final class ClaudeCodeChannel extends OAuthChannel {
         return ProtocolFamily.CLAUDE;
     }
 
+    /** Claude's code page shows {@code code#state} for the operator to paste back. */
     @Override
-    protected List<String> loginModes() {
-        return List.of("authcode", "cookie");
+    public LoginSpec loginSpec() {
+        return new LoginSpec("https://claude.com/cai/oauth/authorize", CLIENT_ID, null,
+                "https://platform.claude.com/oauth/code/callback",
+                "user:profile user:inference user:sessions:claude_code user:mcp_servers user:file_upload",
+                java.util.Map.of("code", "true"),
+                java.util.Map.of("anthropic-version", ClaudeApiChannel.DEFAULT_ANTHROPIC_VERSION, "anthropic-beta", OAUTH_BETA,
+                        "user-agent", USER_AGENT), true, false);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.gproxy.channel;
 
+import io.gproxy.channel.login.LoginSpec;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -71,9 +73,28 @@ public final class CodexChannel extends OAuthChannel {
         return DEFAULTS;
     }
 
+    public static final String AUTH_BASE_URL = "https://auth.openai.com";
+
+    /**
+     * The CLI's client only accepts its localhost redirect: the browser ends on a page that does not load, and the
+     * operator pastes that URL (it carries the code and state) back. The device flow avoids the copy.
+     */
     @Override
-    protected List<String> loginModes() {
-        return List.of("authcode", "device");
+    public LoginSpec loginSpec() {
+        java.util.Map<String, String> extra = new java.util.LinkedHashMap<>();
+        extra.put("id_token_add_organizations", "true");
+        extra.put("codex_cli_simplified_flow", "true");
+        extra.put("originator", ORIGINATOR);
+        return new LoginSpec(AUTH_BASE_URL + "/oauth/authorize", CLIENT_ID, null, "http://localhost:1455/auth/callback",
+                "openid profile email offline_access api.connectors.read api.connectors.invoke", extra,
+                java.util.Map.of(), false, true);
+    }
+
+    /** {@code settings_json.oauth_auth_base_url} overrides the device-code endpoints' host (tests, proxies). */
+    public static String authBaseUrl(ObjectNode settings) {
+        return settings != null && settings.path("oauth_auth_base_url").isTextual()
+                && !settings.get("oauth_auth_base_url").asText().isBlank()
+                ? settings.get("oauth_auth_base_url").asText().trim() : AUTH_BASE_URL;
     }
 
     @Override

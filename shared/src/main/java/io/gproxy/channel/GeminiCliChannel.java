@@ -1,5 +1,7 @@
 package io.gproxy.channel;
 
+import io.gproxy.channel.login.LoginSpec;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gproxy.http.Headers;
@@ -81,9 +83,16 @@ public final class GeminiCliChannel extends OAuthChannel {
         return BUNDLED;
     }
 
+    /** Google's code page for installed apps shows the code for the operator to paste back. */
     @Override
-    protected List<String> loginModes() {
-        return List.of("authcode");
+    public LoginSpec loginSpec() {
+        java.util.Map<String, String> extra = new java.util.LinkedHashMap<>();
+        extra.put("access_type", "offline");
+        extra.put("prompt", "consent");
+        return new LoginSpec("https://accounts.google.com/o/oauth2/v2/auth", CLIENT_ID, CLIENT_SECRET,
+                "https://codeassist.google.com/authcode",
+                "https://www.googleapis.com/auth/cloud-platform https://www.googleapis.com/auth/userinfo.email "
+                        + "https://www.googleapis.com/auth/userinfo.profile", extra, java.util.Map.of(), false, false);
     }
 
     @Override
@@ -213,6 +222,55 @@ public final class GeminiCliChannel extends OAuthChannel {
             }
             return out.toByteArray();
         }
+    }
+
+    /**
+     * A Code Assist credential needs its project: the operator's {@code project_id} hint when given, else the one
+     * {@code loadCodeAssist} reports for the account. (Onboarding an account that has none is left to the CLI.)
+     */
+    @Override
+    public ObjectNode completeLogin(ObjectNode secret, java.util.Map<String, String> params, ChannelHttp http,
+                                    ObjectNode settings, java.time.Duration timeout)
+            throws io.gproxy.channel.login.LoginException {
+        String hint = params.get("project_id");
+        if (hint != null && !hint.isBlank()) {
+            return secret.put("project_id", hint.trim());
+        }
+        String base = settings != null && settings.path("base_url").isTextual() && !settings.get("base_url").asText().isBlank()
+                ? settings.get("base_url").asText().trim() : defaultBaseUrl();
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.putObject("metadata").put("ideType", "IDE_UNSPECIFIED").put("platform", "PLATFORM_UNSPECIFIED")
+                .put("pluginType", "GEMINI");
+        Headers h = new Headers().set("content-type", "application/json").set("user-agent", USER_AGENT);
+        AuthStyle.BEARER.apply(h, secret.path("access_token").asText());
+        ChannelHttp.Result r;
+        try {
+            r = http.send(new UpstreamRequest("POST", checkedUri(base.replaceAll("/+$", "") + "/v1internal:loadCodeAssist"),
+                    h, Json.bytes(body)), timeout);
+        } catch (ChannelException e) {
+            throw new io.gproxy.channel.login.LoginException(400, "base_url: " + e.getMessage());
+        } catch (IOException e) {
+            throw new io.gproxy.channel.login.LoginException(502, "Code Assist unreachable: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new io.gproxy.channel.login.LoginException(502, "interrupted");
+        }
+        String project = null;
+        if (r.ok()) {
+            try {
+                JsonNode answer = Json.parse(r.body());
+                JsonNode p = answer == null ? null : answer.get("cloudaicompanionProject");
+                project = p == null ? null : p.isTextual() ? p.asText() : p.path("id").asText(null);
+            } catch (IOException | RuntimeException ignored) {
+                // no project below
+            }
+        }
+        if (project == null || project.isBlank()) {
+            throw new io.gproxy.channel.login.LoginException(r.ok() ? 400 : 502,
+                    "no Code Assist project for this account" + (r.ok() ? "" : " (loadCodeAssist answered " + r.status() + ")")
+                            + ": pass params.project_id");
+        }
+        return secret.put("project_id", project);
     }
 
     @Override

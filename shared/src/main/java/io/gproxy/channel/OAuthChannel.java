@@ -1,5 +1,8 @@
 package io.gproxy.channel;
 
+import io.gproxy.channel.login.LoginException;
+import io.gproxy.channel.login.LoginSpec;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gproxy.http.Headers;
@@ -7,6 +10,7 @@ import io.gproxy.http.Headers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -37,6 +41,41 @@ public abstract class OAuthChannel extends HttpChannel {
     protected void afterRotate(ObjectNode secret, ObjectNode answer) {}
 
     protected record TokenRequest(String contentType, byte[] body, Headers headers) {}
+
+    /** How an operator logs in to create a credential of this channel (spec/core.md §13.4). */
+    public abstract LoginSpec loginSpec();
+
+    /** The token endpoint: {@code settings_json.oauth_token_url} when set, else the provider's. */
+    public String tokenUrl(ObjectNode settings) {
+        return settings != null && settings.path("oauth_token_url").isTextual()
+                && !settings.get("oauth_token_url").asText().isBlank()
+                ? settings.get("oauth_token_url").asText().trim() : defaultTokenUrl();
+    }
+
+    /**
+     * The secret of a fresh login from the token endpoint's answer to an authorization-code grant: the same fields
+     * a refresh writes (so a logged-in credential and a refreshed one look alike), plus {@code kind}-independent
+     * extras the channel takes from the answer.
+     */
+    public ObjectNode secretFromLogin(ObjectNode answer, Instant now) {
+        ObjectNode secret = OAuthTokens.rotate(null, answer, now);
+        afterRotate(secret, answer);
+        return secret;
+    }
+
+    /**
+     * What a login still needs after the token exchange (Gemini CLI: the Code Assist project). {@code params} are
+     * the operator's hints from the login request.
+     */
+    public ObjectNode completeLogin(ObjectNode secret, Map<String, String> params, ChannelHttp http, ObjectNode settings,
+                                    Duration timeout) throws LoginException {
+        return secret;
+    }
+
+    @Override
+    protected List<String> loginModes() {
+        return loginSpec().deviceFlow() ? List.of("authcode", "device") : List.of("authcode");
+    }
 
     @Override
     protected List<CredentialKind> credentialKinds() {
@@ -74,9 +113,7 @@ public abstract class OAuthChannel extends HttpChannel {
         if (rt == null || !rt.isTextual() || rt.textValue().isBlank()) {
             throw new RefreshException("credential has no refresh_token: log in again", true);
         }
-        String url = ctx.settings() != null && ctx.settings().path("oauth_token_url").isTextual()
-                && !ctx.settings().get("oauth_token_url").asText().isBlank()
-                ? ctx.settings().get("oauth_token_url").asText().trim() : defaultTokenUrl();
+        String url = tokenUrl(ctx.settings());
         TokenRequest req = tokenRequest(ctx.secret(), rt.textValue().trim());
         ObjectNode answer = OAuthTokens.post(ctx, url, req.contentType(), req.body(), req.headers());
         ObjectNode out = OAuthTokens.rotate(ctx.secret(), answer, ctx.now());
