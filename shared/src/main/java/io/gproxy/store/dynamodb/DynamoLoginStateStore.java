@@ -11,10 +11,10 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
-/** Login state as items {@code pk = LOGIN#<session id>}, {@code sk = LOGIN}, removed by the table's TTL. */
+/** Login state as items {@code pk = LOGINFLOW#<login session id>}, {@code sk = LOGINFLOW}, removed by the table's TTL. */
 public final class DynamoLoginStateStore implements LoginStateStore {
-    static final String PREFIX = "LOGIN#";
-    static final String SK = "LOGIN";
+    static final String PREFIX = "LOGINFLOW#";
+    static final String SK = "LOGINFLOW";
 
     private final DynamoDbClient ddb;
     private final String table;
