@@ -282,18 +282,17 @@ public class GatewayStack extends Stack {
         List<PolicyStatement> statements = new ArrayList<>();
         statements.add(allow("Logs", List.of("logs:CreateLogStream", "logs:PutLogEvents"), logGroupArns));
         switch (access) {
-            case MODELS -> {
-                statements.add(allow("ReadConfig", List.of("dynamodb:GetItem", "dynamodb:Query"),
-                        List.of(table.getTableArn())));
-                statements.add(allow("OpenSecrets", List.of("kms:Decrypt"), List.of(secretsKey.getKeyArn())));
-            }
-            case GATEWAY -> {
-                // IAM has no TransactWriteItems action: transactions are authorised per item action, hence
-                // ConditionCheckItem next to PutItem and UpdateItem.
+            case MODELS, GATEWAY -> {
+                // Request functions read config and write counters, settlements, usage records, health and captures;
+                // a settlement deletes its reservation marker and an OAuth refresh releases its lease (DeleteItem)
+                // and re-seals the rotated secret (GenerateDataKey). The models function serves scoped get_model
+                // through the same pipeline, so it needs the same. IAM has no TransactWriteItems action:
+                // transactions are authorised per item action, hence ConditionCheckItem.
                 statements.add(allow("ReadConfigWriteCounters", List.of("dynamodb:GetItem", "dynamodb:Query",
-                        "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"),
+                        "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"),
                         List.of(table.getTableArn())));
-                statements.add(allow("OpenSecrets", List.of("kms:Decrypt"), List.of(secretsKey.getKeyArn())));
+                statements.add(allow("SealAndOpenSecrets", List.of("kms:GenerateDataKey", "kms:Decrypt"),
+                        List.of(secretsKey.getKeyArn())));
             }
             case ADMIN -> {
                 statements.add(allow("ReadWriteTable", List.of("dynamodb:GetItem", "dynamodb:Query",

@@ -276,11 +276,11 @@ class GatewayStackTest {
         Set<String> models = only(byRole, "ModelsRole");
         Set<String> gateway = only(byRole, "GatewayRole");
         Set<String> admin = only(byRole, "AdminRole");
+        // request functions: settlement deletes its reservation marker, refresh releases a lease and re-seals
         assertEquals(Set.of("logs:CreateLogStream", "logs:PutLogEvents", "dynamodb:GetItem", "dynamodb:Query",
-                "kms:Decrypt"), models);
-        assertEquals(Set.of("logs:CreateLogStream", "logs:PutLogEvents", "dynamodb:GetItem", "dynamodb:Query",
-                "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem",
-                "kms:Decrypt"), gateway);
+                "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem",
+                "kms:GenerateDataKey", "kms:Decrypt"), gateway);
+        assertEquals(gateway, models, "scoped get_model runs the same pipeline");
         assertEquals(Set.of("logs:CreateLogStream", "logs:PutLogEvents", "dynamodb:GetItem", "dynamodb:Query",
                 "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem",
                 "kms:GenerateDataKey", "kms:Decrypt"), admin);
