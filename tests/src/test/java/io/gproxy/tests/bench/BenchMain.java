@@ -76,8 +76,9 @@ public final class BenchMain {
                 + machine.cpus() + " cores.");
         table.footnote("In the gateway's figures: usage metering into the request log (passthrough streams are decoded on "
                 + "the side for it) and billing admission/settlement. The bench bundle sets no quota or rate limit, so admission "
-                + "makes no DynamoDB call; the writes a quota costs (0 reads, 2 TransactWriteItems per request for a user "
-                + "with one quota) are printed by BillingEndToEndTest.");
+                + "makes no DynamoDB call, but every request settles (usage record, rollups) after its last byte; what a "
+                + "quota adds (the reservation transaction, budget counters) is printed by BillingEndToEndTest. In the "
+                + "DynamoDB column the in-process DynamoDB Local's own CPU is part of the CPU figures.");
         table.footnote("Cold start: fresh JVM per run with Lambda's flags (" + String.join(" ", ChildJvm.LAMBDA_FLAGS)
                 + ") on the unpacked Lambda zip; \"primed\" = SnapStart's before-checkpoint hooks ran before the first "
                 + "request (the snapshot restore itself exists only on Lambda).");

@@ -39,6 +39,9 @@ final class CostRow {
     /** Non-200 answers seen while measuring (status and the start of the body), reported in the notes. */
     private static final Map<String, Integer> UNEXPECTED = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** DynamoDB on-demand price of one million write request units (us-east-1, since November 2024). */
+    static final double WRITE_UNIT_USD_PER_MILLION = 0.625;
+
     private CostRow() {}
 
     static void run(BenchEnv env, Table table) throws Exception {
@@ -53,7 +56,7 @@ final class CostRow {
                 .getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Handles one request in this thread, body included; returns the status. */
+    /** Handles one request in this thread, body and completion (settlement) included; returns the status. */
     private static int serve(RequestHandler h, HttpRequest request) throws IOException {
         HttpResponse r = h.handle(request);
         if (r.status() != 200 && !r.isStreaming()) {
@@ -71,6 +74,7 @@ final class CostRow {
                 }
             });
         }
+        r.complete(); // what every transport does after the last byte: settlement, usage record, request log
         return r.status();
     }
 
@@ -117,13 +121,17 @@ final class CostRow {
                 cap.put(Via.GPROXY_DDB, Cells.na("DynamoDB Local reported no consumed capacity"));
                 note = "on AWS each version check is a strongly consistent GetItem of a small item: 1 RCU";
             } else {
-                cap.put(Via.GPROXY_DDB, String.format(Locale.ROOT, "%.5f RCU/request (%.2f RCU per minute)",
-                        counter.capacityUnits() / requests, counter.capacityUnits() / seconds * 60));
-                note = "as reported by DynamoDB Local (ReturnConsumedCapacity TOTAL)";
+                double units = counter.capacityUnits() / requests;
+                // nearly all of it is writes (settlement, usage record, rollups); priced as on-demand write units
+                cap.put(Via.GPROXY_DDB, String.format(Locale.ROOT, "%.2f capacity units/request (≈ $%.2f per million "
+                                + "requests at $%.3f per million write units)", units, units * WRITE_UNIT_USD_PER_MILLION,
+                        WRITE_UNIT_USD_PER_MILLION));
+                note = "as reported by DynamoDB Local (ReturnConsumedCapacity TOTAL; a transaction item counts twice)";
             }
             cap.put(Via.GPROXY_MEM, "0");
             table.row("cost.capacity_per_request", null, Rows.cells("6", "DynamoDB consumed capacity per request", cap,
-                    note + "; the bench bundle sets no quota: for a user with one, BillingEndToEndTest prints 0 reads and 2 writes per request"));
+                    note + "; the bench user has no quota or rate limit (no reservation): the settlement's transaction and its "
+                            + "counter ADDs; BillingEndToEndTest prints a user with one"));
         }
     }
 
