@@ -1,0 +1,276 @@
+// Issue 8, acceptance 5: an admin sets the gateway up in the web console, a key made there carries a request, and
+// the request shows up on the dashboard and in the usage explorer. Drives the system Chromium with playwright-core
+// (no browser download). Started by ConsoleBrowserTest with:
+//   GPROXY_BASE_URL, GPROXY_ADMIN_USER, GPROXY_ADMIN_PASSWORD   the gateway and its admin
+//   MOCK_OPENAI_URL, MOCK_OPENAI_KEY                            the mock upstream the new provider points at
+//   SCREENSHOT_DIR                                              where each page's screenshot goes
+//   CHROMIUM (default /usr/bin/chromium)
+// Prints one line per step; exits non-zero with the reason (and a screenshot of the page) on the first failure.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const env = (name, dflt) => {
+  const v = process.env[name] ?? dflt;
+  if (v === undefined) throw new Error(`missing env ${name}`);
+  return v;
+};
+const base = env('GPROXY_BASE_URL').replace(/\/$/, '');
+const adminUser = env('GPROXY_ADMIN_USER', 'admin');
+const adminPassword = env('GPROXY_ADMIN_PASSWORD');
+const mockUrl = env('MOCK_OPENAI_URL');
+const mockKey = env('MOCK_OPENAI_KEY');
+const shots = env('SCREENSHOT_DIR');
+const executablePath = env('CHROMIUM', '/usr/bin/chromium');
+mkdirSync(shots, { recursive: true });
+
+const PROVIDER = 'console-mock';
+const ROUTE = 'console-route';
+const USER = 'console-user';
+const USER_PASSWORD = 'console-user-password-1';
+const UPSTREAM_MODEL = 'gpt-4o-mini';
+
+const step = (msg) => console.log(`[console-scenario] ${msg}`);
+const userDataDir = mkdtempSync(join(tmpdir(), 'gproxy-console-chromium-'));
+const problems = [];
+
+const context = await chromium.launchPersistentContext(userDataDir, {
+  executablePath,
+  headless: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  viewport: { width: 1360, height: 860 },
+  timeout: 60_000,
+});
+const page = context.pages()[0] || await context.newPage();
+page.setDefaultTimeout(15_000);
+page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+page.on('console', (m) => {
+  const text = m.text();
+  // a 401/403/404 the console handles itself is logged by Chromium as a failed resource load: not a problem
+  if (m.type() === 'error' && !/Failed to load resource/.test(text)) problems.push(`console error: ${text}`);
+  if (/Content Security Policy|Refused to/.test(text)) problems.push(`CSP violation: ${text}`);
+});
+
+let shotNo = 0;
+async function shot(name) {
+  shotNo += 1;
+  const file = join(shots, `${String(shotNo).padStart(2, '0')}-${name}.png`);
+  await page.waitForTimeout(150); // let charts and toasts settle
+  await page.screenshot({ path: file, fullPage: true });
+  step(`screenshot ${file}`);
+}
+
+async function nav(pageId) {
+  await page.click(`.sidebar a[data-page="${pageId}"]`);
+  await page.waitForSelector(`.sidebar a.active[data-page="${pageId}"]`);
+  await page.waitForSelector('.content .page-head');
+}
+
+/** Fills the open dialog's form fields by name and submits it. */
+async function fillDialog(values) {
+  const dlg = page.locator('dialog[open]').last();
+  await dlg.waitFor();
+  for (const [name, value] of Object.entries(values)) {
+    const field = dlg.locator(`[name="${name}"]`);
+    const tag = await field.evaluate((el) => el.tagName.toLowerCase());
+    const type = await field.evaluate((el) => el.type);
+    if (tag === 'select') await field.selectOption(String(value));
+    else if (type === 'checkbox') await field.setChecked(!!value);
+    else await field.fill(String(value));
+  }
+  return dlg;
+}
+
+async function submitDialog(dlg) {
+  await dlg.locator('button[type=submit]').click();
+  const err = dlg.locator('.form-error .alert');
+  await Promise.race([
+    dlg.waitFor({ state: 'detached' }),
+    err.waitFor().then(async () => { throw new Error(`form refused: ${await err.textContent()}`); }),
+  ]);
+}
+
+async function cardByTitle(title) {
+  const card = page.locator('section.card', { has: page.locator('.card-head h2', { hasText: title }) }).first();
+  await card.waitFor();
+  return card;
+}
+
+try {
+  // ---- login
+  step(`open ${base}/console`);
+  const resp = await page.goto(`${base}/console`);
+  if (!resp.ok()) throw new Error(`/console answered ${resp.status()}`);
+  const csp = resp.headers()['content-security-policy'] || '';
+  if (!csp.includes("default-src 'self'")) throw new Error(`no CSP on /console: ${csp}`);
+  await page.waitForSelector('[data-testid=login-form]');
+  await page.fill('#login-user', adminUser);
+  await page.fill('#login-pass', 'wrong password');
+  await page.click('[data-testid=login-form] button[type=submit]');
+  await page.waitForSelector('[data-testid=login-form] .alert-error');
+  await shot('login-error');
+  await page.fill('#login-pass', adminPassword);
+  await page.click('[data-testid=login-form] button[type=submit]');
+  await page.waitForSelector('[data-testid=whoami]');
+  step('logged in as admin');
+  await page.waitForSelector('[data-testid=summary]');
+  await shot('dashboard-before');
+
+  // ---- provider pointing at the mock upstream
+  await nav('providers');
+  await page.waitForSelector('[data-testid=providers-table]');
+  await shot('providers');
+  await (await cardByTitle('Providers')).locator('.card-head button', { hasText: 'New provider' }).click();
+  let dlg = await fillDialog({ name: PROVIDER, channel: 'openai', label: 'Mock OpenAI (console test)', base_url: mockUrl });
+  await shot('provider-new');
+  await submitDialog(dlg);
+  await page.waitForSelector(`.page-head h1:has-text("Provider: ${PROVIDER}")`);
+  step('provider created');
+
+  // ---- credential
+  const creds = await cardByTitle('Credentials');
+  await creds.locator('.card-head button', { hasText: 'New credential' }).click();
+  dlg = await fillDialog({ name: 'console-key', 'secret:api_key': mockKey });
+  await submitDialog(dlg);
+  await creds.locator('[data-testid=credentials-table] td', { hasText: 'console-key' }).waitFor();
+  const secretCell = await creds.locator('[data-testid=credentials-table] tbody tr').first().locator('.pill').first().textContent();
+  if (secretCell.trim() !== 'yes') throw new Error(`credential has_secret shows "${secretCell}"`);
+  step('credential created (has_secret yes)');
+  await shot('provider-detail');
+
+  // ---- route with one member on the new provider
+  await nav('routes');
+  await page.waitForSelector('[data-testid=routes-table]');
+  await (await cardByTitle('Routes')).locator('.card-head button', { hasText: 'New route' }).click();
+  dlg = await fillDialog({ name: ROUTE, strategy: 'failover', description: 'made by the console browser test' });
+  await submitDialog(dlg);
+  await page.waitForSelector(`.page-head h1:has-text("Route: ${ROUTE}")`);
+  const members = await cardByTitle('Members');
+  await members.locator('.card-head button', { hasText: 'New member' }).click();
+  dlg = page.locator('dialog[open]').last();
+  await dlg.locator('select[name=provider_id]').selectOption({ label: PROVIDER });
+  await fillDialog({ upstream_model_id: UPSTREAM_MODEL, tier: 0, weight: 100 });
+  await submitDialog(dlg);
+  await members.locator('[data-testid=members-table] td', { hasText: UPSTREAM_MODEL }).waitFor();
+  step('route and member created');
+  await shot('route-detail');
+  await nav('routes');
+  await page.locator('[data-testid=routes-table] td', { hasText: ROUTE }).waitFor();
+  await shot('routes');
+
+  // ---- a user with a password, and a key for them
+  await nav('users');
+  await page.waitForSelector('[data-testid=users-table]');
+  await (await cardByTitle('Users')).locator('.card-head button', { hasText: 'New user' }).click();
+  dlg = await fillDialog({ name: USER, password: USER_PASSWORD });
+  await dlg.locator('select[name=org_id]').selectOption({ index: 0 });
+  await submitDialog(dlg);
+  await page.locator('[data-testid=users-table] a', { hasText: USER }).click();
+  await page.waitForSelector(`.page-head h1:has-text("User: ${USER}")`);
+  await (await cardByTitle('API keys')).locator('.card-head button', { hasText: 'Create key' }).click();
+  dlg = await fillDialog({ label: 'browser test' });
+  await dlg.locator('button[type=submit]').click();
+  const secret = page.locator('[data-testid=secret-value]');
+  await secret.waitFor();
+  const apiKey = await secret.inputValue();
+  if (!/^sk-/.test(apiKey)) throw new Error(`the new key does not look like a key: ${apiKey.slice(0, 6)}…`);
+  await shot('key-created');
+  await page.locator('dialog[open] button', { hasText: 'Done' }).click();
+  await page.locator('[data-testid=keys-table] td', { hasText: 'browser test' }).waitFor();
+  step('user and key created');
+  await shot('user-detail');
+  await nav('users');
+  await page.locator('[data-testid=users-table] a', { hasText: USER }).waitFor();
+  await shot('users');
+
+  // ---- a request through the gateway with that key
+  const started = Date.now();
+  const chat = await fetch(`${base}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ model: ROUTE, messages: [{ role: 'user', content: 'hello from the console test' }] }),
+  });
+  const chatBody = await chat.text();
+  if (chat.status !== 200) throw new Error(`chat completion through ${ROUTE} answered ${chat.status}: ${chatBody.slice(0, 300)}`);
+  step(`request through the gateway: 200 in ${Date.now() - started} ms`);
+
+  // ---- the request on the dashboard
+  await nav('dashboard');
+  const recentRow = page.locator('[data-testid=recent-requests] tbody tr', { hasText: ROUTE });
+  for (let i = 0; i < 20 && !(await recentRow.count()); i++) {
+    await page.waitForTimeout(500);
+    await page.reload();
+    await page.waitForSelector('[data-testid=summary]');
+  }
+  await recentRow.first().waitFor();
+  const requests = Number((await page.textContent('[data-testid=summary-requests]')).replace(/[^0-9]/g, ''));
+  if (!(requests >= 1)) throw new Error(`dashboard summary shows ${requests} requests`);
+  step(`dashboard shows the request (${requests} in the last 24 h)`);
+  await shot('dashboard-after');
+  await page.click('.tabs button:has-text("Last 7 days")');
+  await page.waitForSelector('[data-testid=summary]');
+  await shot('dashboard-7d');
+
+  // ---- ... and in the usage explorer, filtered by route
+  await nav('usage');
+  await page.waitForSelector('[data-testid=usage-filters]');
+  await page.fill('#u-route_name', ROUTE);
+  await page.click('[data-testid=usage-filters] button[type=submit]');
+  await page.waitForFunction(() => location.hash.includes('route_name='));
+  const usageRow = page.locator('[data-testid=usage-table] tbody tr', { hasText: ROUTE });
+  await usageRow.first().waitFor();
+  if (!(await usageRow.first().textContent()).includes(USER)) throw new Error('usage row does not name the user');
+  const filtered = Number((await page.textContent('[data-testid=summary-requests]')).replace(/[^0-9]/g, ''));
+  if (filtered !== 1) throw new Error(`usage summary for ${ROUTE} shows ${filtered} requests, expected 1`);
+  step('usage explorer shows the request');
+  await shot('usage');
+
+  // ---- the other pages render without errors
+  for (const [id, tab] of [['access', null], ['access', 'Rate limits'], ['access', 'Quotas'], ['logs', null], ['settings', null]]) {
+    await nav(id);
+    if (tab) await page.click(`.tabs button:has-text("${tab}")`);
+    await page.waitForSelector('.content .card');
+    await page.waitForFunction(() => !document.querySelector('.content .card-body > p.muted')?.textContent.startsWith('Loading'));
+    const errors = await page.locator('.content .alert-error').allTextContents();
+    if (errors.length) throw new Error(`${id}${tab ? ` (${tab})` : ''} shows an error: ${errors.join(' | ')}`);
+    await shot(tab ? `${id}-${tab.toLowerCase().replace(/\s+/g, '-')}` : id);
+  }
+
+  // ---- log out; the new (non-admin) user gets the portal
+  await page.click('.whoami button:has-text("Log out")');
+  await page.waitForSelector('[data-testid=login-form]');
+  await page.fill('#login-user', USER);
+  await page.fill('#login-pass', USER_PASSWORD);
+  await page.click('[data-testid=login-form] button[type=submit]');
+  await page.waitForSelector('[data-testid=whoami]');
+  if (await page.locator('.sidebar a[data-page=providers]').count()) throw new Error('a non-admin sees the admin pages');
+  await page.locator('[data-testid=keys-table] td', { hasText: 'browser test' }).waitFor();
+  step('portal shows the user\'s own key');
+  await shot('portal-keys');
+  await page.click('.tabs button:has-text("Usage")');
+  await page.locator('.content table tbody tr', { hasText: ROUTE }).first().waitFor();
+  await shot('portal-usage');
+  await page.click('.tabs button:has-text("Limits")');
+  await page.waitForSelector('.content .card');
+  await shot('portal-limits');
+  await page.click('.whoami button:has-text("Log out")');
+  await page.waitForSelector('[data-testid=login-form]');
+
+  if (problems.length) throw new Error(`the browser reported problems:\n  ${problems.join('\n  ')}`);
+  step('OK');
+} catch (e) {
+  console.error(`[console-scenario] FAILED: ${e.stack || e}`);
+  if (problems.length) console.error(`[console-scenario] browser problems:\n  ${problems.join('\n  ')}`);
+  try {
+    await page.screenshot({ path: join(shots, 'zz-failure.png'), fullPage: true });
+    console.error(`[console-scenario] failure screenshot ${join(shots, 'zz-failure.png')}`);
+  } catch {
+    // the page may be gone
+  }
+  process.exitCode = 1;
+} finally {
+  await context.close();
+  rmSync(userDataDir, { recursive: true, force: true });
+}
