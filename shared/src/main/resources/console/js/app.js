@@ -106,6 +106,7 @@ async function route() {
   if (current.id !== page) {
     history.replaceState(null, '', `#/${current.id}`);
   }
+  document.querySelector('.toasts')?.replaceChildren(); // messages about the previous page
   const main = h('main', { class: 'content', id: 'content' });
   const nav = h('nav', { class: 'sidebar' },
     h('div', { class: 'brand' }, h('img', { src: '/console/favicon.svg', alt: '' }), 'gproxy'),

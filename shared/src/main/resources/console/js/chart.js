@@ -15,31 +15,38 @@ function s(tag, attrs, ...children) {
   return el;
 }
 
-function niceMax(v) {
-  if (v <= 0) return 1;
-  const p = 10 ** Math.floor(Math.log10(v));
+/** A round tick step and the axis maximum for data up to v, with 2-5 ticks; whole steps for counts. */
+function niceScale(v, integer) {
+  if (!(v > 0)) return { step: integer ? 1 : 0.25, max: integer ? 4 : 1 };
+  const raw = v / 4;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  let step = 10 * p;
   for (const m of [1, 2, 2.5, 5, 10]) {
-    if (m * p >= v) return m * p;
+    if (m * p >= raw) {
+      step = m * p;
+      break;
+    }
   }
-  return 10 * p;
+  if (integer) step = Math.max(1, Math.ceil(step));
+  return { step, max: step * Math.max(1, Math.ceil(v / step - 1e-9)) };
 }
 
 /**
  * buckets: [label strings]; series: [{name, values: [numbers, one per bucket]}]; format(n) for the axis/tooltips;
  * tooltipLabel(i) the full bucket name.
  */
-export function columnChart({ buckets, series, format = String, tooltipLabel = (i) => buckets[i], height = 220, ariaLabel }) {
-  const width = 640;
+export function columnChart({ buckets, series, format = String, tooltipLabel = (i) => buckets[i], height = 220, ariaLabel, integer = false, width = 560 }) {
   const pad = { l: 56, r: 12, t: 12, b: 28 };
   const iw = width - pad.l - pad.r;
   const ih = height - pad.t - pad.b;
   const totals = buckets.map((_, i) => series.reduce((a, sr) => a + (Number(sr.values[i]) || 0), 0));
-  const max = niceMax(Math.max(0, ...totals));
+  const { step, max } = niceScale(Math.max(0, ...totals), integer);
   const svg = s('svg', { viewBox: `0 0 ${width} ${height}`, class: 'chart', role: 'img', 'aria-label': ariaLabel || '' });
   // grid + y ticks
-  for (let k = 0; k <= 4; k++) {
-    const v = (max * k) / 4;
-    const y = pad.t + ih - (ih * k) / 4;
+  const ticks = Math.round(max / step);
+  for (let k = 0; k <= ticks; k++) {
+    const v = step * k;
+    const y = pad.t + ih - (ih * k) / ticks;
     svg.append(s('line', { x1: pad.l, x2: width - pad.r, y1: y, y2: y, class: k === 0 ? 'axis' : 'grid' }));
     svg.append(s('text', { x: pad.l - 6, y: y + 4, class: 'tick', 'text-anchor': 'end' }, format(v)));
   }

@@ -67,7 +67,8 @@ export function toast(message, kind = 'ok') {
   }
   const t = h('div', { class: `toast toast-${kind}` }, message);
   toastBox.append(t);
-  setTimeout(() => t.remove(), kind === 'error' ? 8000 : 4000);
+  while (toastBox.children.length > 3) toastBox.firstChild.remove();
+  setTimeout(() => t.remove(), kind === 'error' ? 8000 : 2500);
 }
 
 export function errorBox(err) {

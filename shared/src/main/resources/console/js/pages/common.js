@@ -56,10 +56,10 @@ export function usageCharts(range, items) {
     { name: 'input tokens', values: sums.map((x) => x.input_tokens) },
     { name: 'output tokens', values: sums.map((x) => x.output_tokens) },
   ];
-  return h('div', { class: 'grid-2' },
-    card('Requests', null, columnChart({ buckets: labels, series: [{ name: 'requests', values: sums.map((x) => x.requests) }], format: fmtCompact, tooltipLabel: tip, ariaLabel: 'requests over time' })),
-    card('Tokens', null, columnChart({ buckets: labels, series: tokens, format: fmtCompact, tooltipLabel: tip, ariaLabel: 'tokens over time' }), legend(tokens)),
-    card('Cost (USD)', null, columnChart({ buckets: labels, series: [{ name: 'cost', values: sums.map((x) => x.cost) }], format: (v) => fmtCost(v), tooltipLabel: tip, ariaLabel: 'cost over time' })));
+  return h('div', { class: 'charts' },
+    card('Requests', null, columnChart({ buckets: labels, series: [{ name: 'requests', values: sums.map((x) => x.requests) }], format: fmtCompact, tooltipLabel: tip, ariaLabel: 'requests over time', integer: true, width: 1120, height: 200 })),
+    h('div', { class: 'grid-2' }, card('Tokens', null, columnChart({ buckets: labels, series: tokens, format: fmtCompact, tooltipLabel: tip, ariaLabel: 'tokens over time', integer: true }), legend(tokens)),
+    card('Cost (USD)', null, columnChart({ buckets: labels, series: [{ name: 'cost', values: sums.map((x) => x.cost) }], format: (v) => fmtCost(v), tooltipLabel: tip, ariaLabel: 'cost over time' }))));
 }
 
 const pick = (r, ...names) => {
@@ -78,7 +78,10 @@ export const usageColumns = (names = {}) => [
   { label: 'Out', cls: 'num', get: (r) => fmtNum(r.output_tokens) },
   { label: 'Cost', cls: 'num', get: (r) => fmtCost(r.cost) },
   { label: 'Latency', cls: 'num', get: (r) => (r.latency_ms !== undefined ? `${fmtNum(r.latency_ms)} ms` : '—') },
-  { label: 'Request id', get: (r) => h('span', { class: 'mono muted' }, pick(r, 'request_id', 'id') || '') },
+  { label: 'Request', get: (r) => {
+    const id = String(pick(r, 'request_id', 'id') || '');
+    return h('span', { class: 'mono muted', title: id }, id.length > 10 ? `${id.slice(0, 8)}…` : id);
+  } },
 ];
 
 export function summaryStats(s) {

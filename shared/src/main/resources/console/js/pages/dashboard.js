@@ -39,7 +39,7 @@ export async function render(root, ctx) {
         { label: 'Cost', cls: 'num', get: (r) => fmtCost(r.cost) },
       ], top, { empty: 'No traffic in this range.' })),
       card('Recent requests', h('a', { href: '#/usage' }, 'Open usage explorer →'),
-        table(usageColumns(names), (recent && recent.items) || [], { empty: 'No requests yet.', testid: 'recent-requests' })));
+        table(usageColumns(names).filter((c) => c.label !== 'Operation' && c.label !== 'Request'), (recent && recent.items) || [], { empty: 'No requests yet.', testid: 'recent-requests' })));
   } catch (e) {
     clear(body, errorBox(e));
   }

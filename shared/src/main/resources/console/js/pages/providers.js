@@ -119,17 +119,20 @@ async function renderProvider(root, ctx, id) {
   // credentials with health
   const kinds = kindsOf(ch);
   let statuses = new Map();
+  let healthKnown = false;
   const loadStatuses = async () => {
     try {
       const rows = await list('/admin/credential-statuses');
       statuses = new Map(rows.map((s) => [Number(s.credential_id), s]));
+      healthKnown = true;
     } catch {
-      statuses = new Map(); // health store not available yet
+      statuses = new Map(); // health store not available on this gateway
+      healthKnown = false;
     }
   };
   const health = (c) => {
     const s = statuses.get(Number(c.id));
-    if (!s) return h('span', { class: 'pill pill-on' }, 'healthy');
+    if (!s) return healthKnown ? h('span', { class: 'pill pill-on' }, 'healthy') : h('span', { class: 'muted', title: 'health not reported' }, 'n/a');
     return h('span', { class: 'pill pill-warn', title: JSON.stringify(s) }, s.status || s.state || 'cooling');
   };
   root.append(crudCard({

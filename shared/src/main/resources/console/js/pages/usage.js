@@ -33,8 +33,8 @@ export async function render(root, ctx) {
   const filterForm = h('form', { class: 'filters', 'data-testid': 'usage-filters' },
     field('From', fromIn), field('To', toIn), field('User', userIn), field('Provider', provIn),
     field('Route', routeIn), field('Model', modelIn),
-    h('button', { type: 'submit', class: 'btn btn-primary' }, 'Apply'),
-    button('Reset', () => ctx.navigate('usage')));
+    h('div', { class: 'filter-buttons' }, h('button', { type: 'submit', class: 'btn btn-primary' }, 'Apply'),
+      button('Reset', () => ctx.navigate('usage'))));
   filterForm.addEventListener('submit', (e) => {
     e.preventDefault();
     const next = {
