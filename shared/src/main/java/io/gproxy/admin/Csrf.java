@@ -1,0 +1,44 @@
+package io.gproxy.admin;
+
+import io.gproxy.http.Headers;
+
+import java.net.URI;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Cross-site request forgery check (spec/core.md §5.3), for state-changing requests that carry the session
+ * cookie: the browser's {@code Origin} (else {@code Referer}) must name this host. No Origin and no Referer is
+ * allowed (non-browser clients); {@code Origin: null} (sandboxed or privacy-redirected pages) is refused.
+ * Requests authenticated by API key are not at risk (browsers do not attach those) and are not checked.
+ */
+final class Csrf {
+    private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS");
+
+    private Csrf() {}
+
+    static boolean admits(String method, Headers headers) {
+        if (SAFE.contains(method)) {
+            return true;
+        }
+        String host = headers.firstOrNull("host");
+        String origin = headers.firstOrNull("origin");
+        if (origin != null) {
+            return !origin.trim().equalsIgnoreCase("null") && sameAuthority(origin, host);
+        }
+        String referer = headers.firstOrNull("referer");
+        return referer == null || sameAuthority(referer, host);
+    }
+
+    private static boolean sameAuthority(String url, String host) {
+        if (host == null) {
+            return false;
+        }
+        try {
+            String authority = URI.create(url.trim()).getRawAuthority();
+            return authority != null && authority.toLowerCase(Locale.ROOT).equals(host.trim().toLowerCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}
