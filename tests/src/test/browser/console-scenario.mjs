@@ -228,15 +228,20 @@ try {
   await shot('usage');
 
   // ---- the other pages render without errors
-  for (const [id, tab] of [['access', null], ['access', 'Rate limits'], ['access', 'Quotas'], ['logs', null], ['settings', null]]) {
+  const pages = [['access', null], ['access', 'Rate limits'], ['access', 'Quotas'], ['logs', null], ['logs', 'Request logs'],
+    ['logs', 'Credential health'], ['settings', null]];
+  for (const [id, tab] of pages) {
     await nav(id);
     if (tab) await page.click(`.tabs button:has-text("${tab}")`);
     await page.waitForSelector('.content .card');
-    await page.waitForFunction(() => !document.querySelector('.content .card-body > p.muted')?.textContent.startsWith('Loading'));
+    await page.waitForFunction(() => ![...document.querySelectorAll('.content p.muted')].some((p) => p.textContent.startsWith('Loading')));
     const errors = await page.locator('.content .alert-error').allTextContents();
     if (errors.length) throw new Error(`${id}${tab ? ` (${tab})` : ''} shows an error: ${errors.join(' | ')}`);
     await shot(tab ? `${id}-${tab.toLowerCase().replace(/\s+/g, '-')}` : id);
   }
+  await nav('logs');
+  await page.locator('[data-testid=audit-table] td', { hasText: '/admin/providers' }).first().waitFor();
+  step('audit log lists the console\'s changes');
 
   // ---- log out; the new (non-admin) user gets the portal
   await page.click('.whoami button:has-text("Log out")');

@@ -27,7 +27,10 @@ function niceScale(v, integer) {
       break;
     }
   }
-  if (integer) step = Math.max(1, Math.ceil(step));
+  if (integer) {
+    step = Math.max(1, Math.ceil(step));
+    if (v <= 4) return { step: 1, max: Math.max(2, Math.ceil(v)) };
+  }
   return { step, max: step * Math.max(1, Math.ceil(v / step - 1e-9)) };
 }
 
@@ -36,11 +39,13 @@ function niceScale(v, integer) {
  * tooltipLabel(i) the full bucket name.
  */
 export function columnChart({ buckets, series, format = String, tooltipLabel = (i) => buckets[i], height = 220, ariaLabel, integer = false, width = 560 }) {
-  const pad = { l: 56, r: 12, t: 12, b: 28 };
-  const iw = width - pad.l - pad.r;
-  const ih = height - pad.t - pad.b;
   const totals = buckets.map((_, i) => series.reduce((a, sr) => a + (Number(sr.values[i]) || 0), 0));
   const { step, max } = niceScale(Math.max(0, ...totals), integer);
+  // room on the left for the longest tick label (about 7 units per character at font-size 12)
+  const longest = Math.max(...Array.from({ length: Math.round(max / step) + 1 }, (_, k) => String(format(step * k)).length));
+  const pad = { l: Math.max(36, 14 + longest * 7), r: 12, t: 12, b: 28 };
+  const iw = width - pad.l - pad.r;
+  const ih = height - pad.t - pad.b;
   const svg = s('svg', { viewBox: `0 0 ${width} ${height}`, class: 'chart', role: 'img', 'aria-label': ariaLabel || '' });
   // grid + y ticks
   const ticks = Math.round(max / step);

@@ -194,7 +194,10 @@ async function renderProvider(root, ctx, id) {
       { label: 'Operation', get: (r) => r.operation },
       { label: 'Kind', get: (r) => r.kind },
       { label: 'Implementation', get: (r) => r.implementation },
-      { label: 'Destination', get: (r) => (r.dest_operation ? `${r.dest_operation}/${r.dest_kind || ''}` : '') },
+      { label: 'Destination', get: (r) => {
+        if (!r.dest_operation && !r.dest_kind) return '';
+        return r.dest_operation && r.dest_operation !== r.operation ? `${r.dest_operation} / ${r.dest_kind || ''}` : `→ ${r.dest_kind}`;
+      } },
       { label: 'Status', get: (r) => enabledPill(r.enabled) },
     ],
     fields: () => [
