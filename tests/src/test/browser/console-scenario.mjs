@@ -92,6 +92,16 @@ async function submitDialog(dlg) {
   ]);
 }
 
+/** Waits for a toast with this text; an error toast instead fails with its message. */
+async function expectToast(text) {
+  const ok = page.locator('.toast:not(.toast-error)', { hasText: text });
+  const bad = page.locator('.toast-error');
+  await Promise.race([
+    ok.first().waitFor(),
+    bad.first().waitFor().then(async () => { throw new Error(`expected "${text}", got error: ${await bad.first().textContent()}`); }),
+  ]);
+}
+
 async function cardByTitle(title) {
   const card = page.locator('section.card', { has: page.locator('.card-head h2', { hasText: title }) }).first();
   await card.waitFor();
@@ -138,6 +148,16 @@ try {
   const secretCell = await creds.locator('[data-testid=credentials-table] tbody tr').first().locator('.pill').first().textContent();
   if (secretCell.trim() !== 'yes') throw new Error(`credential has_secret shows "${secretCell}"`);
   step('credential created (has_secret yes)');
+  const settingsCard = await cardByTitle('Settings');
+  await settingsCard.locator('[name=label]').fill('Mock OpenAI (edited in the console)');
+  await settingsCard.locator('button[type=submit]').click();
+  await expectToast('Provider saved');
+  await (await cardByTitle('Models')).locator('.card-head button', { hasText: 'Pull upstream models' }).click();
+  await expectToast('models from');
+  await (await cardByTitle('Routing rules')).locator('.card-head button', { hasText: 'Reset to channel defaults' }).click();
+  await page.locator('dialog[open] button', { hasText: 'Confirm' }).click();
+  await expectToast('Routing rules reset');
+  step('provider edited, upstream models pulled, routing rules reset');
   await shot('provider-detail');
 
   // ---- route with one member on the new provider
@@ -239,6 +259,8 @@ try {
     if (errors.length) throw new Error(`${id}${tab ? ` (${tab})` : ''} shows an error: ${errors.join(' | ')}`);
     await shot(tab ? `${id}-${tab.toLowerCase().replace(/\s+/g, '-')}` : id);
   }
+  await page.locator('.content form button[type=submit]', { hasText: 'Save' }).click();
+  await expectToast('Settings saved');
   await nav('logs');
   await page.locator('[data-testid=audit-table] td', { hasText: '/admin/providers' }).first().waitFor();
   step('audit log lists the console\'s changes');
@@ -260,6 +282,19 @@ try {
   await page.click('.tabs button:has-text("Limits")');
   await page.waitForSelector('.content .card');
   await shot('portal-limits');
+  await page.click('.tabs button:has-text("Password")');
+  await page.fill('[name=current]', USER_PASSWORD);
+  await page.fill('[name=new]', `${USER_PASSWORD}-changed`);
+  await page.fill('[name=repeat]', `${USER_PASSWORD}-changed`);
+  await page.click('.content form button[type=submit]');
+  await expectToast('Password changed');
+  await page.click('.whoami button:has-text("Log out")');
+  await page.waitForSelector('[data-testid=login-form]');
+  await page.fill('#login-user', USER);
+  await page.fill('#login-pass', `${USER_PASSWORD}-changed`);
+  await page.click('[data-testid=login-form] button[type=submit]');
+  await page.waitForSelector('[data-testid=whoami]');
+  step('password changed in the portal; the new one signs in');
   await page.click('.whoami button:has-text("Log out")');
   await page.waitForSelector('[data-testid=login-form]');
 
