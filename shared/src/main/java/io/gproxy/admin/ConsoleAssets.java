@@ -82,16 +82,16 @@ public final class ConsoleAssets {
     }
 
     public HttpResponse serve(HttpRequest request) {
+        Asset asset = assets.get(assetName(request.rawPath()));
+        if (asset == null) {
+            return error(404, "not found"); // whatever the method: an unknown path is not a resource here
+        }
         String method = request.method();
         boolean head = method.equals("HEAD");
         if (!method.equals("GET") && !head) {
             HttpResponse r = error(405, "method not allowed");
             r.headers().set("allow", "GET, HEAD");
             return r;
-        }
-        Asset asset = assets.get(assetName(request.rawPath()));
-        if (asset == null) {
-            return error(404, "not found");
         }
         Headers h = securityHeaders();
         h.set("content-type", asset.contentType());

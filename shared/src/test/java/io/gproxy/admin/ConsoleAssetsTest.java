@@ -103,6 +103,8 @@ class ConsoleAssetsTest {
         HttpResponse post = assets.serve(HttpRequest.of("POST", "/console", new Headers(), new byte[0]));
         assertEquals(405, post.status());
         assertEquals("GET, HEAD", post.headers().firstOrNull("allow"));
+        assertEquals(404, assets.serve(HttpRequest.of("POST", "/console/v1/chat/completions", new Headers(), new byte[0])).status(),
+                "an unknown path is 404 whatever the method");
         HttpResponse head = assets.serve(HttpRequest.of("HEAD", "/console/app.css", new Headers(), null));
         assertEquals(200, head.status());
         assertEquals(0, head.body().length);
