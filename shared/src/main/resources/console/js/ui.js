@@ -258,6 +258,8 @@ export function form(fields, initial, onSubmit, { submitLabel = 'Save', onCancel
     }
   });
   el.inputs = inputs;
+  // dependent fields (e.g. the secret fields of the chosen credential kind) start in the right state
+  for (const f of fields) if (f.onChange) f.onChange(inputs[f.name].value, inputs);
   return el;
 }
 
@@ -265,6 +267,7 @@ function collect(fields, inputs) {
   const out = {};
   for (const f of fields) {
     const input = inputs[f.name];
+    if (input.closest('.field')?.hidden) continue; // not part of the current choice
     if (f.type === 'checkbox') {
       out[f.name] = input.checked;
       continue;

@@ -61,6 +61,7 @@ function providerFields(chs, row) {
     row
       ? { name: 'channel', label: 'Channel (fixed)', type: 'select', options: [[row.channel, ch ? ch.display_name : row.channel]] }
       : { name: 'channel', label: 'Channel', type: 'select', required: true, options: chs.map((c) => [c.id, `${c.display_name} (${c.id})`]) },
+
     { name: 'label', label: 'Label' },
     { name: 'credential_strategy', label: 'Credential strategy', type: 'select', options: [['round_robin', 'round robin'], ['sticky', 'sticky']] },
     { name: 'base_url', label: 'Base URL', placeholder: 'channel default', default: settings.base_url, wide: true },
@@ -70,6 +71,13 @@ function providerFields(chs, row) {
       help: settingsHelp(ch || chs[0]) },
     { name: 'enabled', label: 'Enabled', type: 'checkbox' },
   ];
+  // the base URL placeholder follows the chosen channel's default
+  fields[1].onChange = (id, inputs) => {
+    const c = chs.find((x) => x.id === id);
+    const field = ((c && c.settings_fields) || []).find((f) => f.name === 'base_url');
+    if (c && c.default_base_url) inputs.base_url.placeholder = `default: ${c.default_base_url}`;
+    else inputs.base_url.placeholder = field && field.required ? 'required for this channel' : 'channel default';
+  };
   return fields;
 }
 
@@ -249,12 +257,20 @@ function credentialFields(kinds, row) {
   const shown = row ? kind.fields : [...all.values()];
   for (const f of shown) {
     fields.push({
-      name: `secret:${f.name}`, label: `${f.label || f.name}${kinds.length > 1 && !row ? ` (${kinds.filter((k) => k.fields.some((x) => x.name === f.name)).map((k) => k.kind).join(', ')})` : ''}`,
+      name: `secret:${f.name}`, label: f.label || f.name,
       type: fieldType(f.type) === 'checkbox' ? 'text' : fieldType(f.type), wide: f.type === 'text',
       placeholder: row && row.has_secret ? 'unchanged' : (f.default || ''), help: f.help, omitEmpty: true,
       autocomplete: 'new-password',
     });
   }
+  // only the secret fields of the chosen kind are shown (and sent)
+  fields[1].onChange = (chosen, inputs) => {
+    const k = kinds.find((x) => x.kind === chosen) || kind;
+    for (const f of all.values()) {
+      const input = inputs[`secret:${f.name}`];
+      if (input) input.closest('.field').hidden = !k.fields.some((x) => x.name === f.name);
+    }
+  };
   return fields;
 }
 
