@@ -137,6 +137,7 @@ class ConsoleBrowserTest {
             if ("1".equals(System.getenv("GPROXY_REQUIRE_BROWSER"))) {
                 fail(message + " (GPROXY_REQUIRE_BROWSER=1)");
             }
+            System.err.println("[ConsoleBrowserTest] " + message + "; skipped");
             Assumptions.abort(message + "; skipped (set GPROXY_REQUIRE_BROWSER=1 to make this a failure)");
         }
         return node;
