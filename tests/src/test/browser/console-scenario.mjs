@@ -198,8 +198,18 @@ try {
   if (!/^sk-/.test(apiKey)) throw new Error(`the new key does not look like a key: ${apiKey.slice(0, 6)}…`);
   await shot('key-created');
   await page.locator('dialog[open] button', { hasText: 'Done' }).click();
-  await page.locator('[data-testid=keys-table] td', { hasText: 'browser test' }).waitFor();
-  step('user and key created');
+  const keyRow = page.locator('[data-testid=keys-table] tbody tr', { hasText: 'browser test' });
+  await keyRow.waitFor();
+  await keyRow.locator('button', { hasText: 'Reveal' }).click();
+  if ((await page.locator('dialog[open] [data-testid=secret-value]').inputValue()) !== apiKey) throw new Error('reveal shows another key');
+  await page.locator('dialog[open] button', { hasText: 'Done' }).click();
+  await keyRow.locator('button', { hasText: 'Disable' }).click();
+  await expectToast('Key disabled');
+  await keyRow.locator('.pill', { hasText: 'disabled' }).waitFor();
+  await keyRow.locator('button', { hasText: 'Enable' }).click();
+  await expectToast('Key enabled');
+  await keyRow.locator('.pill', { hasText: 'enabled' }).waitFor();
+  step('user and key created; key revealed, disabled and enabled again');
   await shot('user-detail');
   await nav('users');
   await page.locator('[data-testid=users-table] a', { hasText: USER }).waitFor();
@@ -248,6 +258,22 @@ try {
   await shot('usage');
 
   // ---- the other pages render without errors
+  // a scoped row: created for the new user, then deleted
+  await nav('access');
+  await (await cardByTitle('Route permissions')).locator('.card-head button', { hasText: 'New permission' }).click();
+  dlg = page.locator('dialog[open]').last();
+  await dlg.locator('select[name=target]').selectOption({ label: `user · ${USER}` });
+  await fillDialog({ route_pattern: 'console-*' });
+  await submitDialog(dlg);
+  const permRow = page.locator('[data-testid=permissions-table] tbody tr', { hasText: 'console-*' });
+  await permRow.waitFor();
+  if (!(await permRow.textContent()).includes(USER)) throw new Error('the permission row does not name the user');
+  await permRow.locator('button', { hasText: 'Delete' }).click();
+  await page.locator('dialog[open] button', { hasText: 'Confirm' }).click();
+  await expectToast('Deleted');
+  await permRow.waitFor({ state: 'detached' });
+  step('route permission created for the user and deleted');
+
   const pages = [['access', null], ['access', 'Rate limits'], ['access', 'Quotas'], ['logs', null], ['logs', 'Request logs'],
     ['logs', 'Credential health'], ['settings', null]];
   for (const [id, tab] of pages) {
