@@ -159,6 +159,15 @@ try {
   await expectToast('Routing rules reset');
   step('provider edited, upstream models pulled, routing rules reset');
   await shot('provider-detail');
+  await nav('providers');
+  await (await cardByTitle('Prices')).locator('.card-head button', { hasText: 'New price rule' }).click();
+  dlg = page.locator('dialog[open]').last();
+  await dlg.locator('select[name=provider_id]').selectOption({ label: PROVIDER });
+  await fillDialog({ model_match: UPSTREAM_MODEL, input_price: '1.00', output_price: '2.00' });
+  await submitDialog(dlg);
+  await page.locator('[data-testid=price-rules-table] tbody tr', { hasText: PROVIDER }).waitFor();
+  step('price rule created');
+  await shot('providers-and-prices');
 
   // ---- route with one member on the new provider
   await nav('routes');
@@ -252,9 +261,16 @@ try {
   const usageRow = page.locator('[data-testid=usage-table] tbody tr', { hasText: ROUTE });
   await usageRow.first().waitFor();
   if (!(await usageRow.first().textContent()).includes(USER)) throw new Error('usage row does not name the user');
+  // the price rule made in the console applies: $1 per 1M input and $2 per 1M output tokens
+  const cells = await usageRow.first().locator('td').allTextContents();
+  const [tokensIn, tokensOut] = [Number(cells[6].replace(/,/g, '')), Number(cells[7].replace(/,/g, ''))];
+  const expectedCost = (tokensIn * 1 + tokensOut * 2) / 1e6;
+  if (Math.abs(Number(cells[8].replace('$', '')) - expectedCost) > 1e-9) {
+    throw new Error(`cost ${cells[8]} for ${tokensIn} in / ${tokensOut} out is not the console's price rule (${expectedCost})`);
+  }
   const filtered = Number((await page.textContent('[data-testid=summary-requests]')).replace(/[^0-9]/g, ''));
   if (filtered !== 1) throw new Error(`usage summary for ${ROUTE} shows ${filtered} requests, expected 1`);
-  step('usage explorer shows the request');
+  step(`usage explorer shows the request, costed by the console's price rule (${cells[8]})`);
   await shot('usage');
 
   // ---- the other pages render without errors

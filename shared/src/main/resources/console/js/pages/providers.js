@@ -23,7 +23,7 @@ const fieldType = (t) => ({ secret: 'password', text: 'textarea', bool: 'checkbo
 
 export async function render(root, ctx) {
   if (ctx.args[0]) return renderProvider(root, ctx, ctx.args[0]);
-  root.append(pageHead('Providers', 'Upstream accounts: a channel, its settings and credentials.'));
+  root.append(pageHead('Providers', 'Upstream accounts (a channel, its settings and credentials) and the prices that cost their usage.'));
   let chs = [];
   try {
     chs = await channels();
@@ -50,7 +50,43 @@ export async function render(root, ctx) {
     remove: (r) => del(`/admin/providers/${r.id}`),
     describe: (r) => `provider ${r.name}`,
   }));
+  root.append(priceRulesCard());
   return undefined;
+}
+
+/** Prices per million tokens (USD), matched on the upstream model name; a provider's own rule wins over a global one. */
+function priceRulesCard() {
+  let providers = [];
+  const pname = (id) => (id === null || id === undefined ? 'all providers' : (providers.find((p) => Number(p.id) === Number(id)) || {}).name || `#${id}`);
+  const price = (name, label) => ({ name, label, placeholder: '—', help: 'USD per 1M tokens' });
+  return crudCard({
+    title: 'Prices', noun: 'price rule', testid: 'price-rules-table',
+    load: async () => {
+      providers = await list('/admin/providers').catch(() => []);
+      return list('/admin/price-rules');
+    },
+    columns: [
+      { label: 'Provider', get: (r) => pname(r.provider_id) },
+      { label: 'Model', get: (r) => h('span', { class: 'mono' }, `${r.match_type === 'contains' ? '*' : ''}${r.model_match}${r.match_type === 'contains' ? '*' : ''}`) },
+      { label: 'Input', cls: 'num', get: (r) => r.input_price },
+      { label: 'Output', cls: 'num', get: (r) => r.output_price },
+      { label: 'Cache read', cls: 'num', get: (r) => r.cache_read_price },
+      { label: 'Cache write 5m', cls: 'num', get: (r) => r.cache_creation_5m_price },
+      { label: 'Status', get: (r) => enabledPill(r.enabled) },
+    ],
+    defaults: { match_type: 'exact' },
+    fields: () => [
+      { name: 'provider_id', label: 'Provider', type: 'select', numeric: true, options: [['', 'all providers'], ...providers.map((p) => [p.id, p.name])] },
+      { name: 'match_type', label: 'Match', type: 'select', options: [['exact', 'exact model name'], ['contains', 'model name contains']] },
+      { name: 'model_match', label: 'Model', required: true },
+      price('input_price', 'Input'), price('output_price', 'Output'), price('cache_read_price', 'Cache read'),
+      price('cache_creation_5m_price', 'Cache write (5 min)'), price('cache_creation_1h_price', 'Cache write (1 h)'),
+      { name: 'enabled', label: 'Enabled', type: 'checkbox' },
+    ],
+    save: (v, row) => post('/admin/price-rules', row ? { ...v, id: row.id } : v),
+    remove: (r) => del(`/admin/price-rules/${r.id}`),
+    describe: (r) => `price rule for ${r.model_match}`,
+  });
 }
 
 function providerFields(chs, row) {
