@@ -57,6 +57,7 @@ let shotNo = 0;
 async function shot(name) {
   shotNo += 1;
   const file = join(shots, `${String(shotNo).padStart(2, '0')}-${name}.png`);
+  await page.evaluate(() => window.scrollTo(0, 0)); // the sticky sidebar is drawn where the page was scrolled to
   await page.waitForTimeout(150); // let charts and toasts settle
   await page.screenshot({ path: file, fullPage: true });
   step(`screenshot ${file}`);
