@@ -247,7 +247,11 @@ try {
   await recentRow.first().waitFor();
   const requests = Number((await page.textContent('[data-testid=summary-requests]')).replace(/[^0-9]/g, ''));
   if (!(requests >= 1)) throw new Error(`dashboard summary shows ${requests} requests`);
-  step(`dashboard shows the request (${requests} in the last 24 h)`);
+  // the rollups feed the charts: a drawn column in the requests and cost charts
+  for (const chart of ['requests over time', 'cost over time']) {
+    if (!(await page.locator(`svg[aria-label="${chart}"] rect.series-0`).count())) throw new Error(`no column in the ${chart} chart`);
+  }
+  step(`dashboard shows the request (${requests} in the last 24 h, charted from the rollups)`);
   await shot('dashboard-after');
   await page.click('.tabs button:has-text("Last 7 days")');
   await page.waitForSelector('[data-testid=summary]');
