@@ -58,8 +58,7 @@ function userFields(ot, row) {
 }
 
 function userBody(v, row) {
-  const body = { ...v };
-  if (body.team_id === null) body.team_id = null;
+  const body = { ...v }; // team "none" is sent as null, a kept password is left out
   if (row) body.id = row.id;
   return body;
 }
