@@ -201,6 +201,11 @@ class AdminApiTest {
         String msg = provider.json().at("/error/message").asText();
         assertTrue(msg.contains("credentials 1") && msg.contains("route_members 2"), msg);
         assertEquals(200, http.admin("GET", "/admin/providers/1", null).status(), "nothing was deleted");
+        // renaming a provider that aliases name would orphan them
+        http.admin("POST", "/admin/aliases", "{\"provider\":\"anthropic\",\"alias\":\"son(.*)\",\"target\":\"claude-son$1\"}");
+        AdminHttp.Reply rename = http.admin("POST", "/admin/providers", "{\"id\":2,\"name\":\"anthropic2\"}");
+        assertError(rename, 409);
+        assertTrue(rename.json().at("/error/message").asText().contains("aliases"), rename.body());
     }
 
     @Test
