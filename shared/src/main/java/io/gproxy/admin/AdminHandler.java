@@ -39,11 +39,15 @@ public final class AdminHandler {
                            UsageReader usage, Clock clock, boolean behindCloudFront) {}
 
     private final AdminRoutes routes = new AdminRoutes();
+    private final ConfigStore store;
+    private final ConfigCache cache;
     private final Sessions sessions;
     private final AuditLog audit;
     private final ClientIp clientIp;
 
     public AdminHandler(Services s) {
+        this.store = s.store();
+        this.cache = s.cache();
         this.sessions = new Sessions(s.sessions(), s.clock());
         this.audit = new AuditLog(s.audit(), s.clock());
         this.clientIp = new ClientIp(s.behindCloudFront());
@@ -80,6 +84,7 @@ public final class AdminHandler {
         if (write && token != null && !Csrf.admits(request.method(), request.headers())) {
             throw new GatewayError(403, "cross-origin request refused");
         }
+        snapshot = fresh(snapshot);
         Caller caller = authenticate(match.registered().access(), request, snapshot, token);
         AdminCall call = new AdminCall(request, match.params(), caller, snapshot, ip);
         HttpResponse response;
@@ -92,6 +97,16 @@ public final class AdminHandler {
             audit.record(snapshot, caller.user(), null, request.method(), path, response.status(), ip);
         }
         return response;
+    }
+
+    /**
+     * The admin surface reads its own writes and sees other containers' at once: one version read per request (a
+     * GetItem; admin traffic is light) and a reload when it moved. So a console whose requests land on different
+     * Lambda containers never lists stale rows, and a user disabled or demoted anywhere loses access on the next
+     * request. A store error propagates (503): access decisions are not made on a config of unknown age.
+     */
+    private ConfigSnapshot fresh(ConfigSnapshot snapshot) {
+        return store.version() == snapshot.version() ? snapshot : cache.reload();
     }
 
     private Caller authenticate(Access access, HttpRequest request, ConfigSnapshot snapshot, String token)

@@ -14,8 +14,13 @@ import java.util.Optional;
  * an unknown user costs the same hashing work as a wrong password, so timing does not reveal which names exist.
  */
 final class AuthEndpoints {
-    /** Verified against when the user does not exist, to spend the same time as a real check. */
-    private static final String DUMMY_HASH = PasswordHasher.hash("not a real password");
+    /**
+     * Verified against when the user does not exist, to spend the same time as a real check. Made on first use, not
+     * at class load: no hashing work (or randomness) during Lambda init and before a SnapStart checkpoint.
+     */
+    private static final class Dummy {
+        static final String HASH = PasswordHasher.hash(PasswordHasher.randomPassword());
+    }
 
     private final Sessions sessions;
     private final LoginThrottle throttle;
@@ -71,7 +76,7 @@ final class AuthEndpoints {
         }
         Optional<User> user = byName(c.snapshot(), name);
         String hash = user.map(User::passwordHash).orElse(null);
-        boolean ok = PasswordHasher.verify(password, hash != null ? hash : DUMMY_HASH)
+        boolean ok = PasswordHasher.verify(password, hash != null ? hash : Dummy.HASH)
                 && hash != null && user.get().enabled();
         if (!ok) {
             throttle.failed(name, c.clientIp());

@@ -98,7 +98,7 @@ final class CrudEngine {
         if (parent != null) {
             row.put(parent.field(), parent.id());
         }
-        EntityHooks.Prepared prepared = hooks.before(type, row, existing == null ? null : existing.doc());
+        EntityHooks.Prepared prepared = hooks.before(type, row, existing == null ? null : existing.doc(), state);
         List<ConfigItem> puts;
         try {
             puts = new ArrayList<>(importer.prepareUpsert(type, List.of(row), state));

@@ -31,12 +31,23 @@ final class EntityHooks {
         this.importer = importer;
     }
 
-    Prepared before(EntityType type, ObjectNode row, ObjectNode existing) throws GatewayError {
+    Prepared before(EntityType type, ObjectNode row, ObjectNode existing, ConfigState state) throws GatewayError {
         switch (type) {
             case PROVIDER -> {
                 if (existing != null && row.has("channel")
                         && !row.path("channel").asText().equals(existing.path("channel").asText())) {
                     throw GatewayError.badRequest("channel: cannot be changed after the provider is created");
+                }
+                String oldName = existing == null ? null : existing.path("name").asText();
+                if (oldName != null && !oldName.equals(row.path("name").asText(oldName))) {
+                    // aliases name their provider; a rename would silently orphan them
+                    List<String> aliases = state.items().stream()
+                            .filter(i -> i.type() == EntityType.ALIAS && i.doc().path("provider").asText().equals(oldName))
+                            .map(ConfigItem::id).toList();
+                    if (!aliases.isEmpty()) {
+                        throw new GatewayError(409, "name: provider '" + oldName + "' is named by aliases "
+                                + String.join(", ", aliases) + "; change them first");
+                    }
                 }
             }
             case USER -> {

@@ -201,6 +201,23 @@ class AdminHandlerTest {
     }
 
     @Test
+    void anotherContainersWriteIsSeenByTheNextAdminRequest() throws Exception {
+        MemoryConfigStore store = new MemoryConfigStore();
+        Setup s = setup(store, new MemoryLoginThrottleStore());
+        String token = login(s, "root", "root-pw");
+        s.cache().current();
+        // another container disables root and adds an org; this container's refresh interval has not passed
+        BundleImporter other = new BundleImporter(store, CIPHER, ChannelRegistry.builtIn());
+        other.importBundle("{\"orgs\":[{\"id\":2,\"name\":\"elsewhere\"}]}".getBytes(StandardCharsets.UTF_8));
+        String bob = login(s, "bob", "bob-pw");
+        other.importBundle("{\"users\":[{\"id\":2,\"name\":\"bob\",\"org_id\":1,\"enabled\":false}]}"
+                .getBytes(StandardCharsets.UTF_8));
+        HttpResponse orgs = call(s, "GET", "/admin/orgs", null, "cookie", "gproxy_session=" + token);
+        assertTrue(new String(orgs.body(), StandardCharsets.UTF_8).contains("elsewhere"));
+        assertEquals(401, call(s, "GET", "/user/me", null, "cookie", "gproxy_session=" + bob).status());
+    }
+
+    @Test
     void writesAreAuditedWithoutBodies() throws Exception {
         Setup s = setup(new MemoryConfigStore(), new MemoryLoginThrottleStore());
         String token = login(s, "root", "root-pw");

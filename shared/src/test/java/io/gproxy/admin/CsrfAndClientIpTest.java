@@ -24,6 +24,16 @@ class CsrfAndClientIpTest {
         assertFalse(Csrf.admits("POST", Headers.of("host", "gw.example", "origin", "not a url ::")));
         assertFalse(Csrf.admits("PATCH", Headers.of("origin", "https://gw.example")), "no Host: nothing to match");
         assertTrue(Csrf.admits("GET", Headers.of("host", "gw.example", "origin", "https://evil.example")), "reads are safe");
+        // behind CloudFront: Host is the Function URL's, the browser's Fetch Metadata decides
+        assertTrue(Csrf.admits("POST", Headers.of("host", "abc.lambda-url.eu-west-1.on.aws",
+                "origin", "https://d111.cloudfront.net", "sec-fetch-site", "same-origin")));
+        assertFalse(Csrf.admits("POST", Headers.of("host", "abc.lambda-url.eu-west-1.on.aws",
+                "origin", "https://d111.cloudfront.net")), "no Fetch Metadata: refused");
+        assertFalse(Csrf.admits("POST", Headers.of("host", "gw.example", "origin", "https://gw.example",
+                "sec-fetch-site", "cross-site")));
+        assertFalse(Csrf.admits("POST", Headers.of("host", "gw.example", "sec-fetch-site", "same-site")));
+        assertFalse(Csrf.admits("POST", Headers.of("host", "gw.example", "origin", "null", "sec-fetch-site", "same-origin")));
+        assertTrue(Csrf.admits("POST", Headers.of("host", "gw.example", "sec-fetch-site", "none")), "typed by the user");
     }
 
     @Test
@@ -38,6 +48,8 @@ class CsrfAndClientIpTest {
         assertEquals("192.0.2.7", edge.of(req("130.176.0.1", "cloudfront-viewer-address", "192.0.2.7:53211")));
         assertEquals("2001:db8::1", edge.of(req("130.176.0.1", "cloudfront-viewer-address", "2001:db8::1:443")));
         assertEquals("130.176.0.1", edge.of(req("130.176.0.1")));
+        assertEquals("192.0.2.8", edge.of(req("130.176.0.1", "x-forwarded-for", "6.6.6.6, 192.0.2.8, 130.176.0.1")),
+                "the hop CloudFront appended, not what the client sent");
     }
 
     private static HttpRequest req(String peer, String... headers) {

@@ -201,6 +201,11 @@ class AdminApiTest {
         String msg = provider.json().at("/error/message").asText();
         assertTrue(msg.contains("credentials 1") && msg.contains("route_members 2"), msg);
         assertEquals(200, http.admin("GET", "/admin/providers/1", null).status(), "nothing was deleted");
+        // renaming a provider that aliases name would orphan them
+        http.admin("POST", "/admin/aliases", "{\"provider\":\"anthropic\",\"alias\":\"son(.*)\",\"target\":\"claude-son$1\"}");
+        AdminHttp.Reply rename = http.admin("POST", "/admin/providers", "{\"id\":2,\"name\":\"anthropic2\"}");
+        assertError(rename, 409);
+        assertTrue(rename.json().at("/error/message").asText().contains("aliases"), rename.body());
     }
 
     @Test
@@ -212,6 +217,53 @@ class AdminApiTest {
         assertTrue(teams.size() >= 2);
         assertError(http.admin("GET", "/admin/orgs/4242/teams", null), 404);
         assertEquals(204, http.admin("DELETE", "/admin/teams/" + t.json().path("id").asLong(), null).status());
+    }
+
+
+    /** One lifecycle per collection: create (201), get, listed, update (200), 405, delete (204), then 404. */
+    @Test
+    void everyCollectionSupportsTheFullLifecycle() throws Exception {
+        long ruleSet = http.admin("POST", "/admin/rule-sets", "{\"name\":\"lifecycle-rs\"}").json().path("id").asLong();
+        JsonNode seeded = http.admin("GET", "/admin/providers/1/routing-rules", null).json().path("items").get(0);
+        String[][] cases = {
+                // collection, item prefix, create body, update field, update value (JSON)
+                {"/admin/orgs", "/admin/orgs/", "{\"name\":\"lc-org\"}", "description", "\"d\""},
+                {"/admin/orgs/1/teams", "/admin/teams/", "{\"name\":\"lc-team\"}", "enabled", "false"},
+                {"/admin/users", "/admin/users/", "{\"name\":\"lc-user\",\"org_id\":1,\"team_id\":1}", "is_admin", "true"},
+                {"/admin/users/2/keys", "/admin/user-keys/", "{\"label\":\"lc\"}", "label", "\"lc2\""},
+                {"/admin/providers", "/admin/providers/", "{\"name\":\"lc-prov\",\"channel\":\"xai\"}", "label", "\"X\""},
+                {"/admin/providers/1/credentials", "/admin/credentials/", "{\"secret_json\":{\"api_key\":\"k\"}}", "weight", "7"},
+                {"/admin/providers/1/models", "/admin/provider-models/", "{\"model_id\":\"lc-model\"}", "context_window", "1000"},
+                {"/admin/providers/1/routing-rules", "/admin/routing-rules/", "{\"operation\":\"" + seeded.path("operation").asText()
+                        + "\",\"kind\":\"" + seeded.path("kind").asText() + "\",\"implementation\":\"unsupported\"}", "sort_order", "9"},
+                {"/admin/providers/1/rule-sets", "/admin/provider-rule-sets/", "{\"rule_set_id\":" + ruleSet + "}", "sort_order", "3"},
+                {"/admin/routes", "/admin/routes/", "{\"name\":\"lc-route\",\"strategy\":\"weighted\"}", "description", "\"d\""},
+                {"/admin/routes/1/members", "/admin/route-members/", "{\"provider_id\":2,\"upstream_model_id\":\"m\"}", "tier", "2"},
+                {"/admin/aliases", "/admin/aliases/", "{\"provider\":\"openai\",\"alias\":\"lc-(.*)\",\"target\":\"gpt-$1\"}", "sort_order", "4"},
+                {"/admin/price-rules", "/admin/price-rules/", "{\"match_type\":\"exact\",\"model_match\":\"lc\",\"input_price\":1.5}", "output_price", "\"2\""},
+                {"/admin/rule-sets", "/admin/rule-sets/", "{\"name\":\"lc-rs2\"}", "description", "\"d\""},
+                {"/admin/rule-sets/" + ruleSet + "/rules", "/admin/rules/", "{\"kind\":\"system_text\",\"config_json\":{\"text\":\"hi\"}}", "sort_order", "5"},
+                {"/admin/route-permissions", "/admin/route-permissions/", "{\"scope\":\"user\",\"scope_id\":2,\"route_pattern\":\"fast\"}", "route_pattern", "\"smart\""},
+                {"/admin/rate-limits", "/admin/rate-limits/", "{\"scope\":\"org\",\"scope_id\":1,\"rpm\":5}", "rpd", "50"},
+                {"/admin/quotas", "/admin/quotas/", "{\"scope\":\"team\",\"scope_id\":1,\"quota_daily\":\"2.5\"}", "quota_total", "\"10\""},
+        };
+        for (String[] c : cases) {
+            String where = c[0];
+            AdminHttp.Reply created = http.admin("POST", c[0], c[2]);
+            assertEquals(201, created.status(), where + ": " + created.body());
+            long id = created.json().path("id").asLong();
+            assertEquals(id, http.admin("GET", c[1] + id, null).json().path("id").asLong(), where);
+            assertTrue(http.admin("GET", c[0], null).json().path("items").findValues("id").stream()
+                    .anyMatch(v -> v.asLong() == id), where + " lists the new row");
+            AdminHttp.Reply updated = http.admin("POST", c[0], "{\"id\":" + id + ",\"" + c[3] + "\":" + c[4] + "}");
+            assertEquals(200, updated.status(), where + ": " + updated.body());
+            assertEquals(JSON.readTree(c[4]).asText(), updated.json().path(c[3]).asText(), where);
+            assertEquals(405, http.admin("PUT", c[1] + id, "{}").status(), where);
+            assertEquals(204, http.admin("DELETE", c[1] + id, null).status(), where);
+            assertError(http.admin("GET", c[1] + id, null), 404);
+            assertError(http.admin("DELETE", c[1] + id, null), 404);
+            assertError(http.admin("POST", c[0], "{\"id\":" + id + "}"), 404);
+        }
     }
 
     // ---- entity hooks

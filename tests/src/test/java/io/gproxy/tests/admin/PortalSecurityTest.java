@@ -97,6 +97,7 @@ class PortalSecurityTest {
                 .filter(n -> n.asText().equals("csrf-org")).count(), "nothing was written");
 
         String self = gw.baseUrl();
+        assertError(http.withSession(admin, "POST", "/admin/orgs", body, "origin", self, "sec-fetch-site", "cross-site"), 403);
         AdminHttp.Reply same = http.withSession(admin, "POST", "/admin/orgs", body, "origin", self);
         assertEquals(201, same.status(), same.body());
         AdminHttp.Reply none = http.withSession(admin, "POST", "/admin/orgs", "{\"name\":\"csrf-org-2\"}");
