@@ -10,8 +10,13 @@ public final class LocalMain {
     private LocalMain() {}
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("export")) {
+            export(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         if (args.length == 0 || !args[0].equals("local")) {
             System.err.println(LocalOptions.usage());
+            System.err.println(ExportCommand.usage());
             System.exit(2);
         }
         LocalOptions options;
@@ -42,5 +47,25 @@ public final class LocalMain {
             System.err.println("gproxy local failed to start: " + e);
             System.exit(1);
         }
+    }
+
+    /** {@code gproxy export}: exits 0 after writing the file, 2 on bad usage, 1 on failure. */
+    private static void export(String[] args) {
+        int code;
+        try {
+            ExportCommand.Options options = ExportCommand.parse(args, System.getenv());
+            int n = ExportCommand.run(options, System.getenv());
+            System.out.println("exported " + n + " entities to " + options.out()
+                    + (options.withSecrets() ? " (with plaintext secrets; keep it private)" : " (without secrets)"));
+            code = 0;
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            code = 2;
+        } catch (Exception e) {
+            System.err.println("gproxy export failed: " + e);
+            code = 1;
+        }
+        // DynamoDB Local leaves a non-daemon thread behind; exit explicitly
+        System.exit(code);
     }
 }

@@ -108,6 +108,7 @@ public final class Bootstrap {
             key.put("enabled", true);
             key.put("api_key_digest", KeyDigests.digest(apiKey));
             key.put("api_key_sealed", cipher.seal(apiKey, SecretContext.of("user_key", keyId)));
+            key.put("key_preview", BundleImporter.keyPreview(apiKey));
             puts.add(new ConfigItem(EntityType.USER_KEY, keyId, key));
         }
         store.write(puts, List.of());

@@ -82,6 +82,65 @@ public final class BundleImporter {
         }
 
         ConfigState existing = store.load();
+        Prepared prepared = prepare(root, existing, warnings);
+        List<ConfigItem> puts = new ArrayList<>(prepared.puts());
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        prepared.incoming().forEach((type, rows) -> counts.put(type.bundleKey(), rows.size()));
+        Map<EntityType, Map<String, ObjectNode>> merged = prepared.merged();
+        Map<EntityType, Map<String, ObjectNode>> incoming = prepared.incoming();
+        SeedPlan seeded = seedRoutingRules(merged, incoming.getOrDefault(EntityType.ROUTING_RULE, Map.of()));
+        puts.addAll(seeded.puts());
+        if (!puts.isEmpty() || !seeded.deletes().isEmpty()) {
+            store.write(puts, seeded.deletes());
+        }
+        return new ImportReport(counts, seeded.puts().size(), warnings);
+    }
+
+
+    /**
+     * Validates rows of one entity type exactly as an import would (fields, references, unique names, semantics)
+     * against {@code existing}, and returns the items to store (secrets sealed, keys digested, passwords hashed).
+     * Unlike an import it neither seeds nor replaces routing rules: the admin API upserts single rows with it and
+     * decides about seeding itself.
+     */
+    public List<ConfigItem> prepareUpsert(EntityType type, List<ObjectNode> rows, ConfigState existing)
+            throws BundleException {
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        com.fasterxml.jackson.databind.node.ArrayNode section = root.putArray(type.bundleKey());
+        rows.forEach(section::add);
+        return prepare(root, existing, new ArrayList<>()).puts();
+    }
+
+    /** The routing rules of {@code channel}'s defaults for one provider, with ids from {@code firstId} on, marked seeded. */
+    public List<ConfigItem> defaultRoutingRules(long providerId, String channelId, long firstId) {
+        Channel channel = channels.find(channelId).orElseThrow();
+        List<ConfigItem> out = new ArrayList<>();
+        long nextId = firstId;
+        int order = 0;
+        for (Map.Entry<OperationKey, RoutingDecision> cell : channel.routingDefaults().cells().entrySet()) {
+            ObjectNode doc = JsonNodeFactory.instance.objectNode();
+            doc.put("id", nextId);
+            doc.put("provider_id", providerId);
+            doc.put("operation", cell.getKey().operation().id());
+            doc.put("kind", cell.getKey().kind().id());
+            doc.put("implementation", cell.getValue().implementation().id());
+            if (cell.getValue().implementation() == Implementation.TRANSFORM_TO) {
+                doc.put("dest_operation", cell.getValue().destination().operation().id());
+                doc.put("dest_kind", cell.getValue().destination().kind().id());
+            }
+            doc.put("sort_order", order++);
+            doc.put("enabled", true);
+            doc.put("seeded", true);
+            out.add(new ConfigItem(EntityType.ROUTING_RULE, Long.toString(nextId++), doc));
+        }
+        return out;
+    }
+
+    private record Prepared(Map<EntityType, Map<String, ObjectNode>> incoming,
+                            Map<EntityType, Map<String, ObjectNode>> merged, List<ConfigItem> puts) {}
+
+    /** Validation and conversion shared by imports and admin upserts; writes nothing. */
+    private Prepared prepare(JsonNode root, ConfigState existing, List<String> warnings) throws BundleException {
         Map<EntityType, Map<String, ObjectNode>> known = new HashMap<>();
         for (ConfigItem i : existing.items()) {
             known.computeIfAbsent(i.type(), t -> new LinkedHashMap<>()).put(i.id(), i.doc());
@@ -128,7 +187,6 @@ public final class BundleImporter {
         checkUnique(merged, EntityType.RULE_SET, "name");
 
         List<ConfigItem> puts = new ArrayList<>();
-        Map<String, Integer> counts = new LinkedHashMap<>();
         Set<String> digests = new HashSet<>();
         for (ObjectNode k : known.getOrDefault(EntityType.USER_KEY, Map.of()).values()) {
             // keys about to be replaced by the bundle are checked against their new value below
@@ -140,14 +198,8 @@ public final class BundleImporter {
                 ObjectNode stored = toStored(type, row.getKey(), row.getValue(), known, digests);
                 puts.add(new ConfigItem(type, row.getKey(), stored));
             }
-            counts.put(type.bundleKey(), e.getValue().size());
         }
-        SeedPlan seeded = seedRoutingRules(merged, incoming.getOrDefault(EntityType.ROUTING_RULE, Map.of()));
-        puts.addAll(seeded.puts());
-        if (!puts.isEmpty() || !seeded.deletes().isEmpty()) {
-            store.write(puts, seeded.deletes());
-        }
-        return new ImportReport(counts, seeded.puts().size(), warnings);
+        return new Prepared(incoming, merged, puts);
     }
 
     /** Validates one bundle row against the entity's fields and returns its normalised document. */
@@ -340,7 +392,7 @@ public final class BundleImporter {
             String other = seen.putIfAbsent(value, e.getKey());
             if (other != null) {
                 throw new BundleException(type.bundleKey() + "[id=" + e.getKey() + "]." + field + ": '" + value
-                        + "' is already used by id " + other);
+                        + "' is already used by id " + other, true);
             }
         }
     }
@@ -360,10 +412,11 @@ public final class BundleImporter {
                 ObjectNode previous = known.getOrDefault(EntityType.USER_KEY, Map.of()).get(id);
                 boolean sameRow = previous != null && digest.equals(previous.path("api_key_digest").asText());
                 if (!sameRow && !digests.add(digest)) {
-                    throw new BundleException("user_keys[id=" + id + "].api_key: this key is already registered");
+                    throw new BundleException("user_keys[id=" + id + "].api_key: this key is already registered", true);
                 }
                 out.put("api_key_digest", digest);
                 out.put("api_key_sealed", cipher.seal(key, SecretContext.of("user_key", id)));
+                out.put("key_preview", keyPreview(key));
             }
             case USER -> {
                 JsonNode pw = out.get("password");
@@ -381,6 +434,15 @@ public final class BundleImporter {
             }
         }
         return out;
+    }
+
+    /**
+     * What lists show of a key: its prefix and last four characters. Stored beside the digest so a list never has
+     * to open sealed keys (a KMS call each in AWS); four characters of 43 random ones reveal nothing useful.
+     */
+    public static String keyPreview(String key) {
+        String prefix = key.startsWith("sk-") ? "sk-" : "";
+        return prefix + "\u2026" + (key.length() > 8 ? key.substring(key.length() - 4) : "");
     }
 
     private static boolean isPasswordHash(String value) {
@@ -416,24 +478,9 @@ public final class BundleImporter {
             if (covered.contains(providerId)) {
                 continue;
             }
-            Channel channel = channels.find(p.getValue().path("channel").asText()).orElseThrow();
-            int order = 0;
-            for (Map.Entry<OperationKey, RoutingDecision> cell : channel.routingDefaults().cells().entrySet()) {
-                ObjectNode doc = JsonNodeFactory.instance.objectNode();
-                doc.put("id", nextId);
-                doc.put("provider_id", providerId);
-                doc.put("operation", cell.getKey().operation().id());
-                doc.put("kind", cell.getKey().kind().id());
-                doc.put("implementation", cell.getValue().implementation().id());
-                if (cell.getValue().implementation() == Implementation.TRANSFORM_TO) {
-                    doc.put("dest_operation", cell.getValue().destination().operation().id());
-                    doc.put("dest_kind", cell.getValue().destination().kind().id());
-                }
-                doc.put("sort_order", order++);
-                doc.put("enabled", true);
-                doc.put("seeded", true);
-                out.add(new ConfigItem(EntityType.ROUTING_RULE, Long.toString(nextId++), doc));
-            }
+            List<ConfigItem> rules = defaultRoutingRules(providerId, p.getValue().path("channel").asText(), nextId);
+            nextId += rules.size();
+            out.addAll(rules);
         }
         return new SeedPlan(out, deletes);
     }

@@ -3,6 +3,7 @@ package io.gproxy.app;
 import io.gproxy.admin.AdminHandler;
 import io.gproxy.billing.Billing;
 import io.gproxy.billing.BillingOptions;
+import io.gproxy.channel.CatalogRefresher;
 import io.gproxy.channel.ChannelException;
 import io.gproxy.channel.ChannelHttp;
 import io.gproxy.channel.OutboundProxy;
@@ -20,7 +21,15 @@ import io.gproxy.pipeline.ProxyResolver;
 import io.gproxy.pipeline.UpstreamClient;
 import io.gproxy.store.ConfigStore;
 import io.gproxy.store.CounterStore;
+import io.gproxy.store.dynamodb.DynamoAuditStore;
 import io.gproxy.store.dynamodb.DynamoCredentialSecretStore;
+import io.gproxy.store.dynamodb.DynamoLoginThrottleStore;
+import io.gproxy.store.dynamodb.DynamoSessionStore;
+import io.gproxy.store.dynamodb.DynamoUsageReader;
+import io.gproxy.store.memory.EmptyUsageReader;
+import io.gproxy.store.memory.MemoryAuditStore;
+import io.gproxy.store.memory.MemoryLoginThrottleStore;
+import io.gproxy.store.memory.MemorySessionStore;
 import io.gproxy.store.dynamodb.DynamoLeaseStore;
 import io.gproxy.store.dynamodb.DynamoCounterStore;
 import io.gproxy.store.memory.MemoryCounterStore;
@@ -84,7 +93,15 @@ public final class Gateway {
         this.pipeline = new GatewayPipeline(channels, codecs, cipher, new UpstreamClient(outbound,
                 new ProxyResolver(config.upstreamProxyUrl()), config.upstreamTimeout()),
                 config.maxAttempts(), config.streamKeepalive().toMillis(), billing, refresher);
-        this.admin = new AdminHandler(VERSION);
+        BundleImporter importer = new BundleImporter(store, cipher, channels);
+        // admin state (sessions, login throttle, audit) lives in the same table; unit-test gateways keep it in memory
+        this.admin = new AdminHandler(new AdminHandler.Services(VERSION, store, cache, cipher, channels, importer,
+                new CatalogRefresher(ChannelHttp.jdk(sideCalls), CatalogRefresher.DEFAULT_TIMEOUT, clock),
+                ddb != null ? new DynamoSessionStore(ddb, config.tableName()) : new MemorySessionStore(),
+                ddb != null ? new DynamoLoginThrottleStore(ddb, config.tableName()) : new MemoryLoginThrottleStore(),
+                ddb != null ? new DynamoAuditStore(ddb, config.tableName()) : new MemoryAuditStore(),
+                ddb != null ? new DynamoUsageReader(ddb, config.tableName()) : new EmptyUsageReader(),
+                clock, !config.originSecrets().isEmpty()));
         this.log = b.log != null ? b.log : System.out;
     }
 
@@ -109,6 +126,11 @@ public final class Gateway {
     /** The handler serving every group (local mode). */
     public RequestHandler handlerForAllGroups() {
         return handler(FunctionGroup.all());
+    }
+
+    /** The whole config as an import bundle (`gproxy export`, {@code GET /admin/export}). */
+    public BundleExporter exporter() {
+        return new BundleExporter(cipher);
     }
 
     public BundleImporter importer() {

@@ -1,6 +1,7 @@
 package io.gproxy.app;
 
 import io.gproxy.admin.AdminHandler;
+import io.gproxy.admin.ConsoleAssets;
 import io.gproxy.config.ConfigCache;
 import io.gproxy.config.ConfigSnapshot;
 import io.gproxy.http.FunctionGroup;
@@ -109,6 +110,9 @@ public final class GatewayHandler implements RequestHandler {
         }
         if (HttpRouter.isAdminPath(request.rawPath())) {
             requireGroup(FunctionGroup.ADMIN, request);
+            if (ConsoleAssets.isConsolePath(request.rawPath())) {
+                return ConsoleAssets.shared().serve(request); // static files, no auth, no snapshot
+            }
             return admin.handle(request, cache.current());
         }
         PathMatch match;

@@ -20,6 +20,21 @@ public interface ConfigStore {
      */
     void write(List<ConfigItem> puts, List<ConfigKey> deletes);
 
+    /**
+     * Like {@link #write(List, List)}, but only if the version is still {@code expectedVersion} (the version the
+     * caller's {@link #load()} returned), else {@link ConfigConflictException} and nothing written. This is what makes
+     * admin read-check-write sequences (unique names, generated ids, reference checks) safe against a concurrent
+     * writer in another container. A write too large for one transaction is checked on its first chunk only.
+     * The default (for test doubles) checks then writes, which is not atomic; the real stores override it.
+     */
+    default void write(List<ConfigItem> puts, List<ConfigKey> deletes, long expectedVersion) {
+        long now = version();
+        if (now != expectedVersion) {
+            throw new ConfigConflictException("config version is " + now + ", expected " + expectedVersion);
+        }
+        write(puts, deletes);
+    }
+
     /** Identifies an item to delete. */
     record ConfigKey(EntityType type, String id) {}
 }

@@ -2,6 +2,7 @@ package io.gproxy.store.dynamodb;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gproxy.store.ConfigConflictException;
 import io.gproxy.store.ConfigItem;
 import io.gproxy.store.ConfigState;
 import io.gproxy.store.ConfigStore;
@@ -14,6 +15,7 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -86,6 +88,15 @@ public final class DynamoConfigStore implements ConfigStore {
 
     @Override
     public void write(List<ConfigItem> puts, List<ConfigKey> deletes) {
+        write(puts, deletes, null);
+    }
+
+    @Override
+    public void write(List<ConfigItem> puts, List<ConfigKey> deletes, long expectedVersion) {
+        write(puts, deletes, Long.valueOf(expectedVersion));
+    }
+
+    private void write(List<ConfigItem> puts, List<ConfigKey> deletes, Long expectedVersion) {
         // A transaction may touch an item once: the last put of a key wins, and a put replaces a delete.
         Map<String, ConfigItem> lastPut = new java.util.LinkedHashMap<>();
         puts.forEach(i -> lastPut.put(i.sortKey(), i));
@@ -109,13 +120,31 @@ public final class DynamoConfigStore implements ConfigStore {
             do {
                 int to = Math.min(actions.size(), from + MAX_ITEMS_PER_TRANSACTION);
                 List<TransactWriteItem> chunk = new ArrayList<>(actions.subList(from, to));
-                chunk.add(versionBump());
+                chunk.add(from == 0 && expectedVersion != null ? versionBump(expectedVersion) : versionBump());
                 ddb.transactWriteItems(t -> t.transactItems(chunk));
                 from = to;
             } while (from < actions.size());
+        } catch (TransactionCanceledException e) {
+            boolean versionMoved = e.hasCancellationReasons() && e.cancellationReasons().stream()
+                    .anyMatch(r -> "ConditionalCheckFailed".equals(r.code()));
+            if (versionMoved && expectedVersion != null) {
+                throw new ConfigConflictException("config version moved past " + expectedVersion);
+            }
+            throw new StoreUnavailableException("config write failed", e);
         } catch (SdkException e) {
             throw new StoreUnavailableException("config write failed", e);
         }
+    }
+
+    /** The bump, on condition that nobody bumped since the caller's read (an absent item is version 0). */
+    private TransactWriteItem versionBump(long expected) {
+        String condition = expected == 0 ? "attribute_not_exists(#v) OR #v = :expected" : "#v = :expected";
+        return TransactWriteItem.builder().update(u -> u.tableName(table).key(key(VERSION_SK))
+                .updateExpression("ADD #v :one")
+                .conditionExpression(condition)
+                .expressionAttributeNames(Map.of("#v", "version"))
+                .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"),
+                        ":expected", AttributeValue.fromN(Long.toString(expected))))).build();
     }
 
     private TransactWriteItem versionBump() {

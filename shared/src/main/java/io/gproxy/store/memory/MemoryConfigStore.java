@@ -35,4 +35,12 @@ public final class MemoryConfigStore implements ConfigStore {
         }
         version++;
     }
+
+    @Override
+    public synchronized void write(List<ConfigItem> puts, List<ConfigKey> deletes, long expectedVersion) {
+        if (version != expectedVersion) {
+            throw new io.gproxy.store.ConfigConflictException("config version is " + version + ", expected " + expectedVersion);
+        }
+        write(puts, deletes);
+    }
 }
