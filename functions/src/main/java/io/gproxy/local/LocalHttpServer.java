@@ -38,9 +38,22 @@ public final class LocalHttpServer implements AutoCloseable {
         return "http://" + http.getAddress().getHostString() + ":" + port();
     }
 
+    /**
+     * Stops accepting, then lets the exchanges in flight finish their completion work (settlements, usage records,
+     * request logs) before the caller closes the store under them: a restart on the same data directory must not
+     * find DynamoDB Local's files still busy with a late write.
+     */
     @Override
     public void close() {
-        http.stop(0);
-        executor.shutdownNow();
+        http.stop(1);
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 }
