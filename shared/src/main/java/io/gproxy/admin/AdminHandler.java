@@ -1,5 +1,7 @@
 package io.gproxy.admin;
 
+import io.gproxy.channel.login.LoginFlowService;
+
 import io.gproxy.app.BundleExporter;
 import io.gproxy.app.BundleImporter;
 import io.gproxy.channel.CatalogRefresher;
@@ -36,7 +38,7 @@ public final class AdminHandler {
     public record Services(String version, ConfigStore store, ConfigCache cache, SecretCipher cipher,
                            ChannelRegistry channels, BundleImporter importer, CatalogRefresher catalog,
                            SessionStore sessions, LoginThrottleStore loginThrottle, AuditStore audit,
-                           UsageReader usage, Clock clock, boolean behindCloudFront) {}
+                           UsageReader usage, Clock clock, boolean behindCloudFront, LoginFlowService loginFlows) {}
 
     private final AdminRoutes routes = new AdminRoutes();
     private final ConfigStore store;
@@ -66,6 +68,7 @@ public final class AdminHandler {
         new SettingsEndpoints(writer, s.importer()).register(routes);
         new ObservabilityEndpoints(usage, s.audit(), writer, new BundleExporter(s.cipher()), s.clock()).register(routes);
         new PortalEndpoints(crud, usage, throttle).register(routes);
+        new LoginFlowEndpoints(s.loginFlows(), crud).register(routes);
     }
 
     public HttpResponse handle(HttpRequest request, ConfigSnapshot snapshot) throws GatewayError {

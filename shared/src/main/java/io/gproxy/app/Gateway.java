@@ -6,6 +6,9 @@ import io.gproxy.billing.BillingOptions;
 import io.gproxy.channel.CatalogRefresher;
 import io.gproxy.channel.ChannelException;
 import io.gproxy.channel.ChannelHttp;
+import io.gproxy.channel.login.LoginFlowService;
+import io.gproxy.store.dynamodb.DynamoLoginStateStore;
+import io.gproxy.store.memory.MemoryLoginStateStore;
 import io.gproxy.channel.OutboundProxy;
 import io.gproxy.channel.ChannelRegistry;
 import io.gproxy.channel.CredentialRefresher;
@@ -45,7 +48,9 @@ import software.amazon.awssdk.services.kms.KmsClient;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 
@@ -101,7 +106,10 @@ public final class Gateway {
                 ddb != null ? new DynamoLoginThrottleStore(ddb, config.tableName()) : new MemoryLoginThrottleStore(),
                 ddb != null ? new DynamoAuditStore(ddb, config.tableName()) : new MemoryAuditStore(),
                 ddb != null ? new DynamoUsageReader(ddb, config.tableName()) : new EmptyUsageReader(),
-                clock, !config.originSecrets().isEmpty()));
+                clock, !config.originSecrets().isEmpty(),
+                new LoginFlowService(channels, ddb != null ? new DynamoLoginStateStore(ddb, config.tableName())
+                        : new MemoryLoginStateStore(), cipher, ChannelHttp.jdk(sideCalls), clock, new SecureRandom(),
+                        Duration.ofSeconds(30))));
         this.log = b.log != null ? b.log : System.out;
     }
 

@@ -84,7 +84,11 @@ class AdminHandlerTest {
         MemoryAuditStore audit = new MemoryAuditStore();
         AdminHandler h = new AdminHandler(new AdminHandler.Services("test", store, cache, CIPHER, ChannelRegistry.builtIn(),
                 importer, new CatalogRefresher(ChannelHttp.jdk(java.net.http.HttpClient.newHttpClient()), Duration.ofSeconds(1), clock),
-                new MemorySessionStore(), throttle, audit, new EmptyUsageReader(), clock, false));
+                new MemorySessionStore(), throttle, audit, new EmptyUsageReader(), clock, false,
+                new io.gproxy.channel.login.LoginFlowService(ChannelRegistry.builtIn(),
+                        new io.gproxy.store.memory.MemoryLoginStateStore(), CIPHER,
+                        ChannelHttp.jdk(java.net.http.HttpClient.newHttpClient()), clock, new java.security.SecureRandom(),
+                        Duration.ofSeconds(1))));
         return new Setup(h, cache, audit);
     }
 

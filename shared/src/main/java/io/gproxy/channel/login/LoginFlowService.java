@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -126,7 +125,17 @@ public final class LoginFlowService {
         }
     }
 
-    /** The provider id a login was started for, if any (the admin API checks it against the request). */
+    /** The provider a pending login was started for, if it named one (a device poll carries only the session id). */
+    public java.util.Optional<Long> providerOf(String loginSessionId) throws LoginException {
+        ObjectNode state = open(loginSessionId);
+        return state.has("provider_id") ? java.util.Optional.of(state.get("provider_id").asLong()) : java.util.Optional.empty();
+    }
+
+    /** The operator's hints kept with a pending login (e.g. the credential {@code name} given at device start). */
+    public Map<String, String> paramsOf(String loginSessionId) throws LoginException {
+        return params(open(loginSessionId));
+    }
+
     private ObjectNode base(String mode, String channelId, Long providerId, Map<String, String> params) {
         ObjectNode state = Json.MAPPER.createObjectNode().put("mode", mode).put("channel", channelId);
         if (providerId != null) {
@@ -145,20 +154,22 @@ public final class LoginFlowService {
         return sid;
     }
 
-    private ObjectNode take(String sid, String mode, long providerId, String channelOfProvider) throws LoginException {
+    private ObjectNode open(String sid) throws LoginException {
         if (sid == null || sid.isBlank()) {
             throw new LoginException(400, "login_session_id is required");
         }
-        Instant now = clock.instant();
-        String sealed = store.get(sid, now)
+        String sealed = store.get(sid, clock.instant())
                 .orElseThrow(() -> new LoginException(404, "login session not found or expired: start again"));
-        ObjectNode state;
         try {
             JsonNode n = Json.parse(cipher.open(sealed, context(sid)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            state = (ObjectNode) n;
+            return (ObjectNode) n;
         } catch (IOException | SecretSealingException | ClassCastException e) {
             throw new LoginException(404, "login session not found or expired: start again");
         }
+    }
+
+    private ObjectNode take(String sid, String mode, long providerId, String channelOfProvider) throws LoginException {
+        ObjectNode state = open(sid);
         if (!mode.equals(state.path("mode").asText())) {
             throw new LoginException(400, "this login session is a " + state.path("mode").asText() + " login");
         }
