@@ -14,7 +14,15 @@ import io.gproxy.http.FunctionGroup;
 import io.gproxy.http.RequestHandler;
 import io.gproxy.pipeline.GatewayPipeline;
 import io.gproxy.pipeline.UpstreamClient;
+import io.gproxy.channel.pool.CredentialHealth;
+import io.gproxy.channel.pool.SharedCredentialHealth;
+import io.gproxy.store.CaptureStore;
 import io.gproxy.store.ConfigStore;
+import io.gproxy.store.HealthStore;
+import io.gproxy.store.dynamodb.DynamoCaptureStore;
+import io.gproxy.store.dynamodb.DynamoHealthStore;
+import io.gproxy.store.memory.MemoryCaptureStore;
+import io.gproxy.store.memory.MemoryHealthStore;
 import io.gproxy.store.CounterStore;
 import io.gproxy.store.dynamodb.DynamoCredentialSecretStore;
 import io.gproxy.store.dynamodb.DynamoLeaseStore;
@@ -53,6 +61,9 @@ public final class Gateway {
     private final AdminHandler admin;
     private final PrintStream log;
     private final CounterStore counters;
+    private final HealthStore healthStore;
+    private final SharedCredentialHealth health;
+    private final CaptureStore captures;
 
     private Gateway(Builder b) {
         this.config = b.config;
@@ -73,8 +84,14 @@ public final class Gateway {
         CredentialRefresher refresher = ddb == null ? null : new CredentialRefresher(
                 new DynamoCredentialSecretStore(ddb, config.tableName()), new DynamoLeaseStore(ddb, config.tableName()),
                 cipher, ChannelHttp.jdk(http), clock, CredentialRefresher.Options.defaults(), null);
+        // issue 5: cooldowns and open breakers shared through HEALTH items, adopted with every config poll (one Query
+        // per poll interval, none per request); captures written after the last byte
+        this.healthStore = ddb != null ? new DynamoHealthStore(ddb, config.tableName()) : new MemoryHealthStore();
+        this.health = new SharedCredentialHealth(CredentialHealth.BreakerConfig.defaults(), healthStore);
+        cache.addPollListener(() -> health.sync(clock.instant()));
+        this.captures = ddb != null ? new DynamoCaptureStore(ddb, config.tableName()) : new MemoryCaptureStore();
         this.pipeline = new GatewayPipeline(channels, codecs, cipher, new UpstreamClient(http, config.upstreamTimeout()),
-                config.maxAttempts(), config.streamKeepalive().toMillis(), billing, refresher);
+                config.maxAttempts(), config.streamKeepalive().toMillis(), billing, refresher, health, clock);
         this.admin = new AdminHandler(VERSION);
         this.log = b.log != null ? b.log : System.out;
     }
@@ -86,7 +103,7 @@ public final class Gateway {
     /** The handler of a function serving {@code groups}; other paths get 404. */
     public RequestHandler handler(Set<FunctionGroup> groups) {
         return new GatewayHandler(groups, cache, pipeline, admin, config.maxBodyBytes(), log,
-                new OriginCheck(config.originSecrets()));
+                new OriginCheck(config.originSecrets()), captures);
     }
 
     /** The handler serving every group (local mode). */
@@ -113,6 +130,21 @@ public final class Gateway {
     /** Rate-limit, budget and usage counters (billing, issue 6). */
     public CounterStore counters() {
         return counters;
+    }
+
+    /** Shared credential health entries (issue 5): the admin API lists them and resets a credential's. */
+    public HealthStore healthStore() {
+        return healthStore;
+    }
+
+    /** This container's credential health; {@code reset(id)} clears it here and in the store. */
+    public SharedCredentialHealth credentialHealth() {
+        return health;
+    }
+
+    /** Captured request logs (issue 5): the admin API queries them by time range and request id. */
+    public CaptureStore captures() {
+        return captures;
     }
 
     public SecretCipher cipher() {

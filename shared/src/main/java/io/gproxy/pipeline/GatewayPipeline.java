@@ -27,6 +27,7 @@ import io.gproxy.config.ConfigSnapshot;
 import io.gproxy.config.Credential;
 import io.gproxy.config.KeyIdentity;
 import io.gproxy.config.Provider;
+import io.gproxy.config.Route;
 import io.gproxy.crypto.SecretCipher;
 import io.gproxy.crypto.SecretSealingException;
 import io.gproxy.http.HttpRequest;
@@ -65,7 +66,9 @@ public final class GatewayPipeline {
     private final long keepaliveMillis;
     private final BillingGate billing;
     private final CredentialRefresher refresher; // null: no refresh (memory stores, unit tests)
-    private final CredentialHealth health = CredentialHealth.local(); // per-container soft state (spec/core.md §6.5)
+    private final CredentialHealth health; // shared through the table when wired so (issue 5), else per container
+    private final java.time.Clock clock;
+    private final RouteBalancer balancer = new RouteBalancer();
     private final RotationCounters rotation = RotationCounters.local();
     private final AffinityStore affinity = AffinityStore.local();
 
@@ -83,6 +86,20 @@ public final class GatewayPipeline {
      */
     public GatewayPipeline(ChannelRegistry channels, CodecRegistry codecs, SecretCipher cipher, UpstreamClient upstream,
                            int maxAttempts, long keepaliveMillis, Billing billing, CredentialRefresher refresher) {
+        this(channels, codecs, cipher, upstream, maxAttempts, keepaliveMillis, billing, refresher,
+                CredentialHealth.local(), java.time.Clock.systemUTC());
+    }
+
+    /**
+     * @param health credential health: {@code SharedCredentialHealth} on a table (cooldowns and open breakers seen by
+     *               every container), or per-container state
+     * @param clock  the time health, pins and capture go by (tests move it instead of sleeping)
+     */
+    public GatewayPipeline(ChannelRegistry channels, CodecRegistry codecs, SecretCipher cipher, UpstreamClient upstream,
+                           int maxAttempts, long keepaliveMillis, Billing billing, CredentialRefresher refresher,
+                           CredentialHealth health, java.time.Clock clock) {
+        this.health = health;
+        this.clock = clock;
         this.refresher = refresher;
         this.channels = channels;
         this.billing = new BillingGate(billing, codecs);
@@ -135,7 +152,12 @@ public final class GatewayPipeline {
         UpstreamAnswer lastAnswer = null;
         int attempts = 0;
         boolean anyCredential = false;
-        for (Target target : resolution.targets()) {
+        Route route = resolution.routeName() == null ? null : snapshot.route(resolution.routeName()).orElse(null);
+        String affinityKey = RouteBalancer.affinityKey(route, userKeyId,
+                request.headers().firstOrNull(RouteBalancer.SESSION_HEADER));
+        List<Target> targets = route == null ? resolution.targets()
+                : balancer.order(route, resolution.targets(), affinityKey, clock.instant());
+        for (Target target : targets) {
             Provider provider = target.provider();
             Channel channel = channels.find(provider.channel()).orElse(null);
             if (channel == null) {
@@ -199,11 +221,14 @@ public final class GatewayPipeline {
                         continue credentials;
                     }
                     if (!replayed) {
-                        if (!health.beginAttempt(credential.id(), model, Instant.now())) {
+                        if (!health.beginAttempt(credential.id(), model, clock.instant())) {
                             continue credentials; // its half-open probe was taken meanwhile
                         }
                         attempts++;
                     }
+                    RequestCapture.Attempt captured = log.capture().begin(provider, credential.id(), model, prepared,
+                            clock.instant());
+                    long sentAt = System.nanoTime();
                     log.upstreamStarted();
                     UpstreamResponse response;
                     try {
@@ -211,7 +236,9 @@ public final class GatewayPipeline {
                     } catch (IOException e) {
                         log.upstreamAnswered();
                         log.attempt(provider.name(), credential.id(), target.upstreamModel(), 0);
-                        health.record(channel, credential.id(), model, Disposition.TRANSIENT, Instant.now());
+                        RequestCapture.failed(captured, millisSince(sentAt), "transport_error",
+                                "no answer: " + e.getClass().getSimpleName());
+                        health.record(channel, credential.id(), model, Disposition.TRANSIENT, clock.instant());
                         lastError = GatewayError.upstreamFailed();
                         continue credentials;
                     } catch (InterruptedException e) {
@@ -227,22 +254,45 @@ public final class GatewayPipeline {
                     }
                     Disposition disposition = channel.classify(response.status(), response.headers(),
                             answer == null ? null : answer.body());
-                    boolean replayNext = disposition instanceof Disposition.AuthDead && refreshable && !replayed;
-                    if (!replayNext) {
-                        health.record(channel, credential.id(), model, disposition, Instant.now());
-                    }
                     if (ok && !disposition.failover()) {
                         response = adapt(channel, call, target, response);
+                        if (call.stream() && call.ops() == null) {
+                            // nothing has reached the client yet: an error as the stream's first event, or a stream
+                            // that breaks before it, fails over like a non-2xx would (spec/peers.md C #11)
+                            StreamStart.Outcome start = StreamStart.inspect(response.body(), sseUpstream(call, response),
+                                    streamStartWaitMillis());
+                            if (start.failure() != null) {
+                                log.upstreamAnswered();
+                                RequestCapture.end(captured, response.status(), millisSince(sentAt), start.failure(),
+                                        start.reason(), start.errorBody());
+                                health.record(channel, credential.id(), model, start.failure(), clock.instant());
+                                lastAnswer = new UpstreamAnswer(start.status(), jsonHeaders(), start.errorBody());
+                                continue credentials;
+                            }
+                            response = new UpstreamResponse(response.status(), response.headers(), start.body());
+                        }
+                        health.record(channel, credential.id(), model, disposition, clock.instant());
+                        RequestCapture.end(captured, response.status(), millisSince(sentAt), disposition, null, null);
+                        response = new UpstreamResponse(response.status(), response.headers(),
+                                log.capture().tee(captured, response.body()));
                         admission.served(provider.id(), provider.name(), credential.id(), target.upstreamModel(),
                                 call.key().kind().family()); // billing: who served it, for the settlement
                         HttpResponse relayed = ResponseRelay.success(req, call, response, keepaliveMillis, log);
                         log.upstreamAnswered(); // buffered answers were read to the end by now; streams at their headers
+                        balancer.served(affinityKey, target, clock.instant());
                         return relayed;
+                    }
+                    boolean replayNext = disposition instanceof Disposition.AuthDead && refreshable && !replayed;
+                    if (!replayNext) {
+                        health.record(channel, credential.id(), model, disposition, clock.instant());
                     }
                     if (answer == null) { // a 2xx the channel refused (e.g. an error envelope): read it for relaying
                         answer = UpstreamAnswer.buffer(response);
                         log.upstreamAnswered();
                     }
+                    RequestCapture.end(captured, answer.status(), millisSince(sentAt), disposition,
+                            replayNext ? "refreshing the credential and replaying once" : "upstream answered " + answer.status(),
+                            answer.body());
                     answer = new UpstreamAnswer(answer.status(), answer.headers(), channel.shapeResponse(answer.body(),
                             ShapeContext.response(call.key(), call.stream(), target.upstreamModel(), answer.status(),
                                     provider.settings()))); // unwrap envelopes, normalise errors into the family's shape
@@ -258,7 +308,7 @@ public final class GatewayPipeline {
                             replayed = true;
                             continue; // replay once with the refreshed secret
                         }
-                        health.record(channel, credential.id(), model, disposition, Instant.now()); // still dead
+                        health.record(channel, credential.id(), model, disposition, clock.instant()); // still dead
                     }
                     continue credentials;
                 }
@@ -302,13 +352,36 @@ public final class GatewayPipeline {
                 new ByteArrayInputStream(shaped == null ? body : shaped));
     }
 
+    private static long millisSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1_000_000;
+    }
+
+    private static io.gproxy.http.Headers jsonHeaders() {
+        return io.gproxy.http.Headers.of("content-type", "application/json");
+    }
+
+    /** Whether the upstream stream is SSE (a Gemini stream without {@code alt=sse} is a JSON array). */
+    private static boolean sseUpstream(UpstreamCall call, UpstreamResponse response) {
+        if (call.key().kind() != io.gproxy.protocol.OperationKind.GEMINI_GENERATE_CONTENT) {
+            return true;
+        }
+        String ct = response.headers().firstOrNull("content-type");
+        return ct != null ? ct.contains("event-stream") : call.query() != null
+                && call.query().first("alt").map("sse"::equals).orElse(false);
+    }
+
+    /** How long a stream's first event is awaited before relaying without the check: the keepalive interval. */
+    private long streamStartWaitMillis() {
+        return keepaliveMillis > 0 ? keepaliveMillis : 10_000;
+    }
+
     /**
      * The provider's credentials in the order to try them (spec/core.md §8.2): those health admits for this model
      * (no cooldown, breaker not open), rotated by weight ({@code round_robin}) or led by the user key's pin
      * ({@code sticky}, re-pinned to the front credential).
      */
     private List<Credential> orderCredentials(Provider provider, String model, ConfigSnapshot snapshot, long userKeyId) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         boolean sticky = CredentialPool.STICKY.equals(provider.credentialStrategy());
         String pinKey = AffinityStore.key(provider.id(), userKeyId);
         Long pinned = sticky ? affinity.pinned(pinKey, now).orElse(null) : null;
@@ -330,7 +403,7 @@ public final class GatewayPipeline {
         try {
             return refresher.ensureFresh(channel, credential.id(), sealed, secret, provider.settings(), force);
         } catch (CredentialRefreshException e) {
-            health.coolDown(credential.id(), null, Instant.now().plus(e.cooldown())); // credential-wide
+            health.coolDown(credential.id(), null, clock.instant().plus(e.cooldown())); // credential-wide
             System.err.println("{\"level\":\"warn\",\"msg\":\"credential skipped: refresh failed\",\"credential_id\":"
                     + credential.id() + ",\"provider\":" + Json.MAPPER.valueToTree(provider.name())
                     + ",\"forced\":" + force + ",\"credential_dead\":" + e.credentialDead()
