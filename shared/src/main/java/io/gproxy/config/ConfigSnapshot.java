@@ -43,8 +43,10 @@ public final class ConfigSnapshot {
     private final Map<Long, List<ProviderModel>> modelsByProvider;
     private final List<String> warnings;
     private final ObjectNode instanceSettings;
+    private final Map<Long, List<io.gproxy.rules.ProviderRule>> rulesByProvider;
 
     private ConfigSnapshot(Builder b) {
+        this.rulesByProvider = Map.copyOf(b.rulesByProvider);
         this.instanceSettings = b.instanceSettings;
         this.version = b.version;
         this.items = List.copyOf(b.items);
@@ -138,6 +140,11 @@ public final class ConfigSnapshot {
 
     public List<ProviderModel> models(long providerId) {
         return modelsByProvider.getOrDefault(providerId, List.of());
+    }
+
+    /** A provider's compiled rules (attached, enabled rule sets; by kind, attachment, sort order). */
+    public List<io.gproxy.rules.ProviderRule> rules(long providerId) {
+        return rulesByProvider.getOrDefault(providerId, List.of());
     }
 
     /** The instance settings row ({@code instance_settings}), or an empty object when there is none. */
@@ -260,6 +267,7 @@ public final class ConfigSnapshot {
             v.sort(Comparator.comparing(ProviderModel::modelId));
             b.modelsByProvider.put(k, List.copyOf(v));
         });
+        b.rulesByProvider.putAll(io.gproxy.rules.RuleSets.compile(state.items(), b.warnings));
         for (ConfigItem i : of(byType, EntityType.INSTANCE_SETTINGS)) {
             b.instanceSettings = i.doc(); // one row per instance; the table holds one instance
         }
@@ -332,5 +340,6 @@ public final class ConfigSnapshot {
         final Map<Long, List<ProviderModel>> modelsByProvider = new HashMap<>();
         final List<String> warnings = new ArrayList<>();
         ObjectNode instanceSettings = JsonNodeFactory.instance.objectNode();
+        final Map<Long, List<io.gproxy.rules.ProviderRule>> rulesByProvider = new HashMap<>();
     }
 }

@@ -181,6 +181,13 @@ public final class GatewayPipeline {
                 continue;
             }
             String model = target.upstreamModel();
+            // provider rule sets (spec/core.md §7.1) on the provider-native body, once per target, before shapeRequest
+            List<io.gproxy.rules.ProviderRule> rules = snapshot.rules(provider.id());
+            io.gproxy.rules.ProviderRule.Match ruleMatch = new io.gproxy.rules.ProviderRule.Match(model,
+                    resolution.requested(), call.key(), request.headers());
+            io.gproxy.rules.RuleEngine.Applied ruled = io.gproxy.rules.RuleEngine.request(rules, ruleMatch,
+                    call.key().kind(), call.body(), request.headers());
+            List<io.gproxy.rules.ProviderRule> responseRules = io.gproxy.rules.RuleEngine.responseRules(rules, ruleMatch);
             credentials:
             for (Credential credential : orderCredentials(provider, model, snapshot, userKeyId)) {
                 anyCredential = true;
@@ -210,10 +217,10 @@ public final class GatewayPipeline {
                     UpstreamRequest prepared;
                     try {
                         // field hygiene on the provider-native body, then the channel builds the request (Channel's order)
-                        byte[] shaped = call.body() == null ? null : channel.shapeRequest(call.body(), ShapeContext.request(
-                                call.key(), call.stream(), target.upstreamModel(), request.headers(), provider.settings(), secret));
+                        byte[] shaped = ruled.body() == null ? null : channel.shapeRequest(ruled.body(), ShapeContext.request(
+                                call.key(), call.stream(), target.upstreamModel(), ruled.headers(), provider.settings(), secret));
                         prepared = channel.prepare(new PrepareContext(call.key(), call.stream(), target.upstreamModel(),
-                                call.providerPath(), call.query(), request.headers(), shaped, secret, provider.settings()));
+                                call.providerPath(), call.query(), ruled.headers(), shaped, secret, provider.settings()));
                     } catch (ChannelException e) {
                         System.err.println("{\"level\":\"warn\",\"msg\":\"credential skipped: " + e.getMessage()
                                 + "\",\"credential_id\":" + credential.id() + "}");
@@ -255,7 +262,7 @@ public final class GatewayPipeline {
                     Disposition disposition = channel.classify(response.status(), response.headers(),
                             answer == null ? null : answer.body());
                     if (ok && !disposition.failover()) {
-                        response = adapt(channel, call, target, response);
+                        response = adapt(channel, call, target, response, responseRules);
                         if (call.stream() && call.ops() == null) {
                             // nothing has reached the client yet: an error as the stream's first event, or a stream
                             // that breaks before it, fails over like a non-2xx would (spec/peers.md C #11)
@@ -328,17 +335,23 @@ public final class GatewayPipeline {
      * event-stream, the Code-Assist envelope) decoded through the channel's {@link UpstreamStreamDecoder}; a buffered
      * body read and passed through {@link Channel#shapeResponse}.
      */
-    private static UpstreamResponse adapt(Channel channel, UpstreamCall call, Target target, UpstreamResponse response)
-            throws GatewayError {
+    private static UpstreamResponse adapt(Channel channel, UpstreamCall call, Target target, UpstreamResponse response,
+                                          List<io.gproxy.rules.ProviderRule> responseRules) throws GatewayError {
         if (call.stream()) {
             UpstreamStreamDecoder decoder = channel.newStreamDecoder(call.key(), response.headers());
-            if (decoder == null) {
-                return response;
+            if (decoder != null) {
+                Headers headers = response.headers().copy();
+                headers.set("content-type", decoder.contentType());
+                headers.remove("content-length");
+                response = new UpstreamResponse(response.status(), headers, new DecodedStream(response.body(), decoder));
             }
-            Headers headers = response.headers().copy();
-            headers.set("content-type", decoder.contentType());
-            headers.remove("content-length");
-            return new UpstreamResponse(response.status(), headers, new DecodedStream(response.body(), decoder));
+            String ct = response.headers().firstOrNull("content-type");
+            if (!responseRules.isEmpty() && ct != null && ct.contains("event-stream")) {
+                Headers headers = response.headers().copy();
+                headers.remove("content-length");
+                response = new UpstreamResponse(response.status(), headers, new RuleFrameStream(response.body(), responseRules));
+            }
+            return response;
         }
         byte[] body;
         try (InputStream in = response.body()) {
@@ -348,8 +361,17 @@ public final class GatewayPipeline {
         }
         byte[] shaped = channel.shapeResponse(body, ShapeContext.response(call.key(), false, target.upstreamModel(),
                 response.status(), target.provider().settings()));
-        return new UpstreamResponse(response.status(), response.headers(),
-                new ByteArrayInputStream(shaped == null ? body : shaped));
+        byte[] out = shaped == null ? body : shaped;
+        if (!responseRules.isEmpty()) {
+            out = io.gproxy.rules.RuleEngine.response(responseRules, new String(out, StandardCharsets.UTF_8))
+                    .getBytes(StandardCharsets.UTF_8);
+        }
+        Headers headers = response.headers();
+        if (out.length != body.length) {
+            headers = headers.copy();
+            headers.remove("content-length");
+        }
+        return new UpstreamResponse(response.status(), headers, new ByteArrayInputStream(out));
     }
 
     private static long millisSince(long nanos) {
