@@ -124,10 +124,10 @@ public final class GatewayPipeline {
         log.operation(classified.operation().id(), classified.kind().id(), classified.stream());
 
         if (classified.operation() == Operation.LIST_MODELS) {
-            return listModels(classified, snapshot);
+            return listModels(classified, snapshot, billing.listingPermits(snapshot, identity));
         }
         if (classified.operation() == Operation.GET_MODEL && !match.scoped()) {
-            return getModelAggregated(classified, snapshot);
+            return getModelAggregated(classified, snapshot, billing.listingPermits(snapshot, identity));
         }
         Resolution resolution = ModelResolver.resolve(classified, snapshot);
         log.model(classified.model(), resolution.routeName());
@@ -445,22 +445,32 @@ public final class GatewayPipeline {
         }
     }
 
-    private HttpResponse listModels(ClassifiedRequest req, ConfigSnapshot snapshot) throws GatewayError {
+    private HttpResponse listModels(ClassifiedRequest req, ConfigSnapshot snapshot, ListingPermits permits)
+            throws GatewayError {
         Map<String, String> models;
         if (req.scopedProvider() != null) {
             Provider p = snapshot.provider(req.scopedProvider()).filter(Provider::enabled)
                     .orElseThrow(() -> GatewayError.unknownProvider(req.scopedProvider()));
-            models = ModelCatalog.scoped(snapshot, p);
+            if (!permits.providerListing(p.name())) {
+                throw new GatewayError(403, "forbidden");
+            }
+            models = new java.util.TreeMap<>();
+            ModelCatalog.scoped(snapshot, p).forEach((id, name) -> {
+                if (permits.providerModel(p.name() + "/" + id)) {
+                    models.put(id, name);
+                }
+            });
         } else {
-            models = ModelCatalog.aggregated(snapshot);
+            models = permits.aggregated(snapshot, ModelCatalog.aggregated(snapshot));
         }
         return HttpResponse.json(200, ModelCatalog.renderList(req.kind().family(), models).toString());
     }
 
-    private HttpResponse getModelAggregated(ClassifiedRequest req, ConfigSnapshot snapshot) throws GatewayError {
+    private HttpResponse getModelAggregated(ClassifiedRequest req, ConfigSnapshot snapshot, ListingPermits permits)
+            throws GatewayError {
         String name = ModelResolver.applyAliases(snapshot.globalAliases(), req.model());
-        Map<String, String> models = ModelCatalog.aggregated(snapshot);
-        boolean known = snapshot.route(name).isPresent() || models.containsKey(name);
+        Map<String, String> models = permits.aggregated(snapshot, ModelCatalog.aggregated(snapshot));
+        boolean known = snapshot.route(name).isPresent() ? permits.route(name) : models.containsKey(name);
         if (!known) {
             throw GatewayError.unknownRoute(req.model());
         }
