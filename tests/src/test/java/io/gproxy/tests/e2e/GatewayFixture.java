@@ -85,9 +85,14 @@ public final class GatewayFixture implements AutoCloseable {
      * counters, sharing only the table. Called in-process through its handler; the caller closes nothing.
      */
     public io.gproxy.app.Gateway secondInstance() {
+        return secondInstance(java.time.Clock.systemUTC());
+    }
+
+    /** {@link #secondInstance()} on a clock the test moves (breaker cooldowns without sleeping). */
+    public io.gproxy.app.Gateway secondInstance(java.time.Clock clock) {
         Map<String, String> env = env();
         env.put("GPROXY_DYNAMODB_ENDPOINT", server.dynamoEndpoint());
-        return io.gproxy.app.Gateway.builder().config(io.gproxy.app.RuntimeConfig.fromEnv(env))
+        return io.gproxy.app.Gateway.builder().config(io.gproxy.app.RuntimeConfig.fromEnv(env)).clock(clock)
                 .log(new PrintStream(console, true, StandardCharsets.UTF_8)).build();
     }
 
