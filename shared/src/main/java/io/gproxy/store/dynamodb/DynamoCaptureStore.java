@@ -47,12 +47,13 @@ public final class DynamoCaptureStore implements CaptureStore {
         String pk = PREFIX + LocalDate.ofInstant(c.at(), ZoneOffset.UTC);
         String base = TIME.format(c.at()) + "#" + c.requestId() + "#";
         List<WriteRequest> writes = new ArrayList<>();
-        if (c.downstream() != null) {
-            writes.add(write(item(pk, base + "D", c, "D", expiresAt, CaptureCodec.downstream(c.downstream()))));
-        }
         for (Upstream u : c.upstream()) {
             String n = String.format("U#%02d", u.attempt());
             writes.add(write(item(pk, base + n, c, n, expiresAt, CaptureCodec.upstream(u))));
+        }
+        // a batch is not atomic: the client's item last, so a reader that sees it usually sees the attempts too
+        if (c.downstream() != null) {
+            writes.add(write(item(pk, base + "D", c, "D", expiresAt, CaptureCodec.downstream(c.downstream()))));
         }
         try {
             for (int i = 0; i < writes.size(); i += 25) {
