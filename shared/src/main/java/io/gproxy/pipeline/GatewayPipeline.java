@@ -392,9 +392,13 @@ public final class GatewayPipeline {
                 && call.query().first("alt").map("sse"::equals).orElse(false);
     }
 
-    /** How long a stream's first event is awaited before relaying without the check: the keepalive interval. */
+    /**
+     * How long a stream's first event is awaited before relaying without the check. Errors that come as a first
+     * event come at once; a model still thinking after this long gets its response started, so the keepalives (half
+     * the interval at most, then every interval) still reach the client before idle timeouts in front of it.
+     */
     private long streamStartWaitMillis() {
-        return keepaliveMillis > 0 ? keepaliveMillis : 10_000;
+        return keepaliveMillis > 0 ? Math.min(5_000, keepaliveMillis / 2) : 5_000;
     }
 
     /**

@@ -46,21 +46,33 @@ final class StreamStart {
             // relay now; the reader thread's bytes come first, then the rest of the stream
             return new Outcome(new SequenceInputStream(new LateBytes(firstEvent, seen), body), null, 200, null, null);
         } catch (ExecutionException e) {
+            closeQuietly(body);
             return failed(seen, "connection failed before the first event: "
                     + (e.getCause() == null ? "io" : e.getCause().getClass().getSimpleName()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            closeQuietly(body);
             return failed(seen, "interrupted");
         }
         byte[] head = seen.toByteArray();
         if (ended && head.length == 0) {
+            closeQuietly(body);
             return failed(seen, "stream ended before the first event");
         }
         Outcome error = errorEvent(head, sse);
         if (error != null) {
+            closeQuietly(body); // the rest of a failed stream is never read: give the connection back
             return error;
         }
         return new Outcome(new SequenceInputStream(new ByteArrayInputStream(head), body), null, 200, null, null);
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // already broken
+        }
     }
 
     private static void startVirtual(Runnable r) {
