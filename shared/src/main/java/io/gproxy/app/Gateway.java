@@ -137,7 +137,10 @@ public final class Gateway {
         return healthStore;
     }
 
-    /** This container's credential health; {@code reset(id)} clears it here and in the store. */
+    /**
+     * This container's credential health; {@code reset(id, now)} clears a credential here and in the store, and every
+     * other container clears it at its next config poll (admin {@code DELETE /admin/credentials/{id}/status}).
+     */
     public SharedCredentialHealth credentialHealth() {
         return health;
     }

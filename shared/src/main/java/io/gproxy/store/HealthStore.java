@@ -15,8 +15,17 @@ public interface HealthStore {
         /** Rate limited or auth dead: no traffic until {@code until}. */
         COOLDOWN,
         /** Circuit breaker open until {@code until}, after which one probe is admitted. */
-        BREAKER
+        BREAKER,
+        /**
+         * An admin reset at {@code observedAt}: every container clears its own state for the credential once, at
+         * its next poll (the entries themselves are deleted by the reset). Kept until {@code until}, long enough
+         * for every live container to poll; not shown as unavailability.
+         */
+        RESET
     }
+
+    /** How long a reset marker stays: longer than any cooldown a container could still hold (600 s auth). */
+    java.time.Duration RESET_MARKER_TTL = java.time.Duration.ofMinutes(15);
 
     /**
      * @param model     the upstream model, or null when the whole credential is affected
@@ -33,6 +42,9 @@ public interface HealthStore {
     /** Entries still in force at {@code now}. */
     List<Entry> list(Instant now);
 
-    /** Removes every entry of a credential (admin "reset status"). */
-    void reset(long credentialId);
+    /**
+     * Removes every entry of a credential (admin "reset status") and leaves a {@link Kind#RESET} marker at {@code now},
+     * so containers that adopted or observed the old state clear it too.
+     */
+    void reset(long credentialId, Instant now);
 }

@@ -18,6 +18,7 @@ public final class SharedCredentialHealth implements CredentialHealth {
     private final LocalCredentialHealth local;
     private final HealthStore store;
     private final ConcurrentLinkedQueue<HealthStore.Entry> unpublished = new ConcurrentLinkedQueue<>();
+    private final java.util.Map<Long, Instant> resetsApplied = new java.util.concurrent.ConcurrentHashMap<>();
 
     public SharedCredentialHealth(BreakerConfig config, HealthStore store) {
         this.store = store;
@@ -60,20 +61,33 @@ public final class SharedCredentialHealth implements CredentialHealth {
             System.err.println("{\"level\":\"warn\",\"msg\":\"shared health not loaded; local health only\"}");
             return;
         }
+        // resets first: they deleted the entries older than themselves, so what follows is newer and stays
+        for (HealthStore.Entry e : entries) {
+            if (e.kind() == HealthStore.Kind.RESET
+                    && e.observedAt().isAfter(resetsApplied.getOrDefault(e.credentialId(), Instant.MIN))) {
+                local.reset(e.credentialId());
+                resetsApplied.put(e.credentialId(), e.observedAt());
+            }
+        }
         for (HealthStore.Entry e : entries) {
             switch (e.kind()) {
                 case COOLDOWN -> local.adoptCooldown(e.credentialId(), e.model(), e.until());
                 case BREAKER -> local.adoptOpenBreaker(e.credentialId(), e.model(), e.until(),
                         Duration.ofMillis(Math.max(0, e.openMillis())));
+                case RESET -> {
+                }
             }
         }
     }
 
-    /** Clears a credential's health here and in the store (admin reset); other containers stop skipping it once
-     * their own local state (at most one cooldown or open period) runs out. */
-    public void reset(long credentialId) {
+    /**
+     * Clears a credential's health here and in the store (admin reset); the store's reset marker makes every other
+     * container clear its own copy at its next poll.
+     */
+    public void reset(long credentialId, Instant now) {
         local.reset(credentialId);
-        store.reset(credentialId);
+        resetsApplied.put(credentialId, now);
+        store.reset(credentialId, now);
     }
 
     public HealthStore store() {

@@ -73,7 +73,7 @@ public final class DynamoHealthStore implements HealthStore {
     }
 
     @Override
-    public void reset(long credentialId) {
+    public void reset(long credentialId, Instant now) {
         try {
             for (Map<String, AttributeValue> item : query(credentialId + "#")) {
                 ddb.deleteItem(d -> d.tableName(table).key(Map.of(DynamoTable.PK, item.get(DynamoTable.PK),
@@ -82,6 +82,7 @@ public final class DynamoHealthStore implements HealthStore {
         } catch (SdkException ex) {
             throw new StoreUnavailableException("health reset failed", ex);
         }
+        put(new Entry(credentialId, null, Kind.RESET, now.plus(RESET_MARKER_TTL), 0, "reset", now));
     }
 
     private List<Map<String, AttributeValue>> query(String skPrefix) {

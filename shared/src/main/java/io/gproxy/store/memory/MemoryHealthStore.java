@@ -33,7 +33,8 @@ public final class MemoryHealthStore implements HealthStore {
     }
 
     @Override
-    public synchronized void reset(long credentialId) {
+    public synchronized void reset(long credentialId, Instant now) {
         entries.values().removeIf(e -> e.credentialId() == credentialId);
+        put(new Entry(credentialId, null, Kind.RESET, now.plus(RESET_MARKER_TTL), 0, "reset", now));
     }
 }

@@ -80,9 +80,30 @@ class SharedCredentialHealthTest {
         HealthStore.Entry breaker = entries.stream().filter(e -> e.kind() == HealthStore.Kind.BREAKER).findFirst().orElseThrow();
         assertEquals(60_000, breaker.openMillis());
 
-        b.reset(8);
+        b.reset(8, T.plusSeconds(31));
         assertTrue(b.available(8, "gpt", T.plusSeconds(31)), "reset clears it here");
-        assertEquals(1, store.list(T.plusSeconds(31)).size(), "and in the store");
+        assertEquals(List.of(HealthStore.Kind.COOLDOWN, HealthStore.Kind.RESET),
+                store.list(T.plusSeconds(31)).stream().map(HealthStore.Entry::kind).sorted().toList(),
+                "and in the store, leaving a reset marker");
+    }
+
+    @Test
+    void anAdminResetInOneContainerClearsTheOthersAtTheirPoll() {
+        MemoryHealthStore store = new MemoryHealthStore();
+        SharedCredentialHealth worker = new SharedCredentialHealth(CredentialHealth.BreakerConfig.defaults(), store);
+        SharedCredentialHealth admin = new SharedCredentialHealth(CredentialHealth.BreakerConfig.defaults(), store);
+        worker.record(openai, 9, "gpt", Disposition.AUTH_DEAD, T); // 600 s
+        for (int i = 0; i < 5; i++) {
+            worker.record(openai, 9, "other", Disposition.TRANSIENT, T);
+        }
+        admin.reset(9, T.plusSeconds(10));
+        assertFalse(worker.available(9, "gpt", T.plusSeconds(11)), "not before the worker polls");
+        worker.sync(T.plusSeconds(12));
+        assertTrue(worker.available(9, "gpt", T.plusSeconds(12)), "the worker's own cooldown is cleared");
+        assertTrue(worker.available(9, "other", T.plusSeconds(12)), "and its open breaker");
+        worker.record(openai, 9, "gpt", new Disposition.RateLimited(Duration.ofSeconds(60)), T.plusSeconds(13));
+        worker.sync(T.plusSeconds(14));
+        assertFalse(worker.available(9, "gpt", T.plusSeconds(14)), "a reset applies once: newer state stays");
     }
 
     @Test
@@ -99,7 +120,7 @@ class SharedCredentialHealthTest {
             }
 
             @Override
-            public void reset(long credentialId) {
+            public void reset(long credentialId, Instant now) {
             }
         };
         SharedCredentialHealth h = new SharedCredentialHealth(CredentialHealth.BreakerConfig.defaults(), broken);

@@ -49,8 +49,11 @@ class DynamoHealthAndCaptureStoreTest {
         Map<String, AttributeValue> raw = ddb.getItem(g -> g.tableName("health_capture").key(Map.of(
                 "pk", AttributeValue.fromS("HEALTH"), "sk", AttributeValue.fromS("1#*#COOLDOWN")))).item();
         assertEquals(Long.toString(T.plusSeconds(600).getEpochSecond() + 60), raw.get("ttl").n());
-        store.reset(1);
-        assertEquals(List.of(2L), store.list(T).stream().map(HealthStore.Entry::credentialId).toList());
+        store.reset(1, T);
+        assertEquals(List.of(2L), store.list(T).stream().filter(e -> e.kind() != HealthStore.Kind.RESET)
+                .map(HealthStore.Entry::credentialId).toList());
+        assertTrue(store.list(T).stream().anyMatch(e -> e.credentialId() == 1 && e.kind() == HealthStore.Kind.RESET),
+                "the reset leaves a marker for the other containers");
     }
 
     @Test

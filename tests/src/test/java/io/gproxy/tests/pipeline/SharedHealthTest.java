@@ -37,6 +37,11 @@ class SharedHealthTest {
             PipelineBundle.route(root, 10, "tiered", "failover");
             PipelineBundle.member(root, 10, 10, 10, 0);
             PipelineBundle.member(root, 11, 10, 11, 1);
+            PipelineBundle.openAiProvider(root, 12, "oa0-reset", tier0);
+            PipelineBundle.openAiProvider(root, 13, "oa1-reset", tier1);
+            PipelineBundle.route(root, 12, "tiered-reset", "failover");
+            PipelineBundle.member(root, 12, 12, 12, 0);
+            PipelineBundle.member(root, 13, 12, 13, 1);
         });
     }
 
@@ -48,8 +53,12 @@ class SharedHealthTest {
     }
 
     static int chat(String baseUrl) throws Exception {
+        return chat(baseUrl, "tiered");
+    }
+
+    static int chat(String baseUrl, String route) throws Exception {
         return PipelineHttp.post(baseUrl, "/v1/chat/completions", GatewayFixture.ALICE_KEY,
-                PipelineBundle.chat("tiered", false)).statusCode();
+                PipelineBundle.chat(route, false)).statusCode();
     }
 
     /** The same request through the second gateway's handler, in-process (a second container on the same table). */
@@ -87,5 +96,21 @@ class SharedHealthTest {
         assertEquals(200, chatVia(second));
         assertEquals(3, tier0.requests().size(), "on the second gateway too");
         assertEquals(3, tier1.requests().size());
+    }
+
+    @Test
+    void anAdminResetOnAnotherGatewayClearsTheCooldownHereAtTheNextPoll() throws Exception {
+        tier0.failNext(429, Map.of("Retry-After", "600"));
+        int before0 = tier0.requests().size();
+        assertEquals(200, chat(gw.baseUrl(), "tiered-reset"));
+        assertEquals(200, chat(gw.baseUrl(), "tiered-reset"));
+        assertEquals(before0 + 1, tier0.requests().size(), "cooled for ten minutes");
+
+        Gateway admin = gw.secondInstance(); // as the admin function would: another container on the table
+        admin.credentialHealth().reset(12, Instant.now());
+        Thread.sleep(300); // GPROXY_CONFIG_REFRESH_MS=100: this gateway polls and applies the reset marker
+        assertEquals(200, chat(gw.baseUrl(), "tiered-reset")); // the request that runs the poll
+        assertEquals(200, chat(gw.baseUrl(), "tiered-reset"));
+        assertTrue(tier0.requests().size() > before0 + 1, "tier 0 serves again after the reset");
     }
 }
