@@ -49,6 +49,9 @@ public final class RuleEngine {
             if (!rule.matches(match) || rule.kind() == ProviderRule.Kind.TRANSFORM && !rule.phase("request")) {
                 continue;
             }
+            if (body == null && rule.kind() != ProviderRule.Kind.HEADER) {
+                continue; // a body rule on a body-less call (a model listing): nothing to apply, nothing to report
+            }
             try {
                 switch (rule.kind()) {
                     case SYSTEM_TEXT -> {
