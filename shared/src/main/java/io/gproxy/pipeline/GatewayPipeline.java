@@ -37,6 +37,8 @@ import io.gproxy.protocol.Json;
 import io.gproxy.protocol.Operation;
 import io.gproxy.protocol.PathMatch;
 import io.gproxy.protocol.RequestClassifier;
+import io.gproxy.rules.ProviderRule;
+import io.gproxy.rules.RuleEngine;
 import io.gproxy.transform.CodecRegistry;
 
 import java.io.ByteArrayInputStream;
@@ -46,6 +48,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +70,7 @@ public final class GatewayPipeline {
     private final BillingGate billing;
     private final CredentialRefresher refresher; // null: no refresh (memory stores, unit tests)
     private final CredentialHealth health; // shared through the table when wired so (issue 5), else per container
-    private final java.time.Clock clock;
+    private final Clock clock;
     private final RouteBalancer balancer = new RouteBalancer();
     private final RotationCounters rotation = RotationCounters.local();
     private final AffinityStore affinity = AffinityStore.local();
@@ -87,7 +90,7 @@ public final class GatewayPipeline {
     public GatewayPipeline(ChannelRegistry channels, CodecRegistry codecs, SecretCipher cipher, UpstreamClient upstream,
                            int maxAttempts, long keepaliveMillis, Billing billing, CredentialRefresher refresher) {
         this(channels, codecs, cipher, upstream, maxAttempts, keepaliveMillis, billing, refresher,
-                CredentialHealth.local(), java.time.Clock.systemUTC());
+                CredentialHealth.local(), Clock.systemUTC());
     }
 
     /**
@@ -97,7 +100,7 @@ public final class GatewayPipeline {
      */
     public GatewayPipeline(ChannelRegistry channels, CodecRegistry codecs, SecretCipher cipher, UpstreamClient upstream,
                            int maxAttempts, long keepaliveMillis, Billing billing, CredentialRefresher refresher,
-                           CredentialHealth health, java.time.Clock clock) {
+                           CredentialHealth health, Clock clock) {
         this.health = health;
         this.clock = clock;
         this.refresher = refresher;
@@ -182,12 +185,12 @@ public final class GatewayPipeline {
             }
             String model = target.upstreamModel();
             // provider rule sets (spec/core.md §7.1) on the provider-native body, once per target, before shapeRequest
-            List<io.gproxy.rules.ProviderRule> rules = snapshot.rules(provider.id());
-            io.gproxy.rules.ProviderRule.Match ruleMatch = new io.gproxy.rules.ProviderRule.Match(model,
+            List<ProviderRule> rules = snapshot.rules(provider.id());
+            ProviderRule.Match ruleMatch = new ProviderRule.Match(model,
                     resolution.requested(), call.key(), request.headers());
-            io.gproxy.rules.RuleEngine.Applied ruled = io.gproxy.rules.RuleEngine.request(rules, ruleMatch,
+            RuleEngine.Applied ruled = RuleEngine.request(rules, ruleMatch,
                     call.key().kind(), call.body(), request.headers());
-            List<io.gproxy.rules.ProviderRule> responseRules = io.gproxy.rules.RuleEngine.responseRules(rules, ruleMatch);
+            List<ProviderRule> responseRules = RuleEngine.responseRules(rules, ruleMatch);
             credentials:
             for (Credential credential : orderCredentials(provider, model, snapshot, userKeyId)) {
                 anyCredential = true;
@@ -336,7 +339,7 @@ public final class GatewayPipeline {
      * body read and passed through {@link Channel#shapeResponse}.
      */
     private static UpstreamResponse adapt(Channel channel, UpstreamCall call, Target target, UpstreamResponse response,
-                                          List<io.gproxy.rules.ProviderRule> responseRules) throws GatewayError {
+                                          List<ProviderRule> responseRules) throws GatewayError {
         if (call.stream()) {
             UpstreamStreamDecoder decoder = channel.newStreamDecoder(call.key(), response.headers());
             if (decoder != null) {
@@ -363,7 +366,7 @@ public final class GatewayPipeline {
                 response.status(), target.provider().settings()));
         byte[] out = shaped == null ? body : shaped;
         if (!responseRules.isEmpty()) {
-            out = io.gproxy.rules.RuleEngine.response(responseRules, new String(out, StandardCharsets.UTF_8))
+            out = RuleEngine.response(responseRules, new String(out, StandardCharsets.UTF_8))
                     .getBytes(StandardCharsets.UTF_8);
         }
         Headers headers = response.headers();
@@ -378,8 +381,8 @@ public final class GatewayPipeline {
         return (System.nanoTime() - nanos) / 1_000_000;
     }
 
-    private static io.gproxy.http.Headers jsonHeaders() {
-        return io.gproxy.http.Headers.of("content-type", "application/json");
+    private static Headers jsonHeaders() {
+        return Headers.of("content-type", "application/json");
     }
 
     /** Whether the upstream stream is SSE (a Gemini stream without {@code alt=sse} is a JSON array). */
