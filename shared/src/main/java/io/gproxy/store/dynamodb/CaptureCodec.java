@@ -13,7 +13,61 @@ import java.time.Instant;
 final class CaptureCodec {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
+    /** Room for the document in a 400 KB item, with the keys and attributes around it. */
+    static final int MAX_DOC_BYTES = 380_000;
+
     private CaptureCodec() {}
+
+    /**
+     * A whole capture as one document. When it would not fit an item, every body is cut to a shorter bound (and
+     * marked) until it does: the attempts and their dispositions always survive, bodies are what gives.
+     */
+    static String capture(CaptureStore.Capture c) {
+        for (int bound : new int[]{Integer.MAX_VALUE, 32 * 1024, 16 * 1024, 4 * 1024, 1024, 0}) {
+            ObjectNode o = MAPPER.createObjectNode();
+            o.put("request_id", c.requestId());
+            o.put("at", c.at().toString());
+            if (c.downstream() != null) {
+                o.set("downstream", parse(downstream(cut(c.downstream(), bound))));
+            }
+            var ups = o.putArray("upstream");
+            for (CaptureStore.Upstream u : c.upstream()) {
+                ups.add(parse(upstream(cut(u, bound))));
+            }
+            String doc = o.toString();
+            if (doc.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= MAX_DOC_BYTES) {
+                return doc;
+            }
+        }
+        throw new IllegalStateException("capture does not fit an item even without bodies");
+    }
+
+    static CaptureStore.Capture capture(String json) {
+        JsonNode o = parse(json);
+        java.util.List<CaptureStore.Upstream> ups = new java.util.ArrayList<>();
+        o.path("upstream").forEach(u -> ups.add(upstream(u.toString())));
+        JsonNode down = o.get("downstream");
+        return new CaptureStore.Capture(o.path("request_id").asText(), Instant.parse(o.path("at").asText()),
+                down == null || down.isNull() ? null : downstream(down.toString()), java.util.List.copyOf(ups));
+    }
+
+    private static CaptureStore.Downstream cut(CaptureStore.Downstream d, int bound) {
+        return new CaptureStore.Downstream(d.at(), d.method(), d.path(), d.query(), d.status(), d.requestHeaders(),
+                cut(d.requestBody(), bound), cut(d.responseBody(), bound), d.latencyMs());
+    }
+
+    private static CaptureStore.Upstream cut(CaptureStore.Upstream u, int bound) {
+        return new CaptureStore.Upstream(u.attempt(), u.at(), u.providerId(), u.provider(), u.credentialId(), u.model(),
+                u.method(), u.url(), u.status(), u.latencyMs(), u.disposition(), u.reason(), u.requestHeaders(),
+                cut(u.requestBody(), bound), cut(u.responseBody(), bound));
+    }
+
+    private static String cut(String body, int bound) {
+        if (body == null || body.length() <= bound) {
+            return body;
+        }
+        return body.substring(0, bound) + "\n[... cut to fit the capture item]";
+    }
 
     static String downstream(CaptureStore.Downstream d) {
         ObjectNode o = MAPPER.createObjectNode();

@@ -5,11 +5,8 @@ import io.gproxy.store.StoreUnavailableException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -17,16 +14,18 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Captures as items in day partitions: {@code pk = LOG#<yyyy-mm-dd>} (UTC day the request started), {@code sk =
- * <time>#<request id>#D} for the client's side and {@code ...#U#<nn>} per upstream attempt, so a time-range read is
- * one Query per day and a request's items sort together; {@code gsi1pk = LOGREQ#<request id>} finds one request.
- * TTL is the retention. One {@code BatchWriteItem} per request, written after the last byte.
+ * One item per captured request, in day partitions: {@code pk = LOG#<yyyy-mm-dd>} (UTC day the request started),
+ * {@code sk = <time>#<request id>}, {@code gsi1pk = LOGREQ#<request id>}, and {@code doc}: the client's side and
+ * every upstream attempt as JSON. One {@code PutItem} per request, which the request functions' role already has (a
+ * batch of items would need another IAM action and saves nothing: DynamoDB bills per item). A time-range read is one
+ * Query per day, a request id one index Query. Bodies come bounded to 64 KiB each; a request with many attempts that
+ * would still pass DynamoDB's 400 KB item limit gets shorter bodies ({@link CaptureCodec#capture}). TTL is the
+ * retention.
  */
 public final class DynamoCaptureStore implements CaptureStore {
     static final String PREFIX = "LOG#";
@@ -44,77 +43,44 @@ public final class DynamoCaptureStore implements CaptureStore {
 
     @Override
     public void put(Capture c, Instant expiresAt) {
-        String pk = PREFIX + LocalDate.ofInstant(c.at(), ZoneOffset.UTC);
-        String base = TIME.format(c.at()) + "#" + c.requestId() + "#";
-        List<WriteRequest> writes = new ArrayList<>();
-        for (Upstream u : c.upstream()) {
-            String n = String.format("U#%02d", u.attempt());
-            writes.add(write(item(pk, base + n, c, n, expiresAt, CaptureCodec.upstream(u))));
-        }
-        // a batch is not atomic: the client's item last, so a reader that sees it usually sees the attempts too
-        if (c.downstream() != null) {
-            writes.add(write(item(pk, base + "D", c, "D", expiresAt, CaptureCodec.downstream(c.downstream()))));
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(DynamoTable.PK, AttributeValue.fromS(PREFIX + LocalDate.ofInstant(c.at(), ZoneOffset.UTC)));
+        item.put(DynamoTable.SK, AttributeValue.fromS(TIME.format(c.at()) + "#" + c.requestId()));
+        item.put(DynamoTable.GSI1_PK, AttributeValue.fromS(REQ_PREFIX + c.requestId()));
+        item.put(DynamoTable.GSI1_SK, AttributeValue.fromS(TIME.format(c.at())));
+        item.put("request_id", AttributeValue.fromS(c.requestId()));
+        item.put("at_ms", AttributeValue.fromN(Long.toString(c.at().toEpochMilli())));
+        item.put("doc", AttributeValue.fromS(CaptureCodec.capture(c)));
+        if (expiresAt != null) {
+            item.put(DynamoTable.TTL, AttributeValue.fromN(Long.toString(expiresAt.getEpochSecond())));
         }
         try {
-            for (int i = 0; i < writes.size(); i += 25) {
-                Map<String, List<WriteRequest>> pending = Map.of(table, writes.subList(i, Math.min(writes.size(), i + 25)));
-                for (int round = 0; round < 5 && !pending.isEmpty(); round++) {
-                    Map<String, List<WriteRequest>> req = pending;
-                    BatchWriteItemResponse r = ddb.batchWriteItem(b -> b.requestItems(req));
-                    pending = r.hasUnprocessedItems() ? r.unprocessedItems() : Map.of();
-                }
-            }
+            ddb.putItem(p -> p.tableName(table).item(item));
         } catch (SdkException e) {
             throw new StoreUnavailableException("capture write failed", e);
         }
     }
 
-    private static WriteRequest write(Map<String, AttributeValue> item) {
-        return WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build();
-    }
-
-    private static Map<String, AttributeValue> item(String pk, String sk, Capture c, String part, Instant expiresAt,
-                                                    String doc) {
-        Map<String, AttributeValue> item = new HashMap<>();
-        item.put(DynamoTable.PK, AttributeValue.fromS(pk));
-        item.put(DynamoTable.SK, AttributeValue.fromS(sk));
-        item.put(DynamoTable.GSI1_PK, AttributeValue.fromS(REQ_PREFIX + c.requestId()));
-        item.put(DynamoTable.GSI1_SK, AttributeValue.fromS(part));
-        item.put("request_id", AttributeValue.fromS(c.requestId()));
-        item.put("at_ms", AttributeValue.fromN(Long.toString(c.at().toEpochMilli())));
-        item.put("doc", AttributeValue.fromS(doc));
-        if (expiresAt != null) {
-            item.put(DynamoTable.TTL, AttributeValue.fromN(Long.toString(expiresAt.getEpochSecond())));
-        }
-        return item;
-    }
-
     @Override
     public List<Capture> range(Instant from, Instant to, int limit) {
-        Map<String, List<Map<String, AttributeValue>>> byRequest = new LinkedHashMap<>();
-        LocalDate day = LocalDate.ofInstant(from, ZoneOffset.UTC);
-        LocalDate last = LocalDate.ofInstant(to, ZoneOffset.UTC);
+        List<Capture> out = new ArrayList<>();
         String lo = TIME.format(from);
         String hi = TIME.format(to);
-        for (; !day.isAfter(last) && byRequest.size() <= limit; day = day.plusDays(1)) {
-            String pk = PREFIX + day;
+        LocalDate last = LocalDate.ofInstant(to, ZoneOffset.UTC);
+        for (LocalDate day = LocalDate.ofInstant(from, ZoneOffset.UTC); !day.isAfter(last) && out.size() < limit;
+             day = day.plusDays(1)) {
             for (Map<String, AttributeValue> item : query(QueryRequest.builder().tableName(table)
                     .keyConditionExpression("#pk = :pk AND #sk BETWEEN :lo AND :hi")
                     .expressionAttributeNames(Map.of("#pk", DynamoTable.PK, "#sk", DynamoTable.SK))
-                    .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk), ":lo", AttributeValue.fromS(lo),
-                            ":hi", AttributeValue.fromS(hi))))) {
-                if (Long.parseLong(item.get("at_ms").n()) >= to.toEpochMilli()) {
-                    continue;
+                    .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(PREFIX + day),
+                            ":lo", AttributeValue.fromS(lo), ":hi", AttributeValue.fromS(hi))))) {
+                if (out.size() >= limit) {
+                    break;
                 }
-                byRequest.computeIfAbsent(item.get("request_id").s(), k -> new ArrayList<>()).add(item);
+                if (Long.parseLong(item.get("at_ms").n()) < to.toEpochMilli()) {
+                    out.add(CaptureCodec.capture(item.get("doc").s()));
+                }
             }
-        }
-        List<Capture> out = new ArrayList<>();
-        for (var e : byRequest.entrySet()) {
-            if (out.size() >= limit) {
-                break;
-            }
-            out.add(assemble(e.getKey(), e.getValue()));
         }
         return out;
     }
@@ -125,7 +91,7 @@ public final class DynamoCaptureStore implements CaptureStore {
                 .keyConditionExpression("#pk = :pk")
                 .expressionAttributeNames(Map.of("#pk", DynamoTable.GSI1_PK))
                 .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(REQ_PREFIX + requestId))));
-        return items.isEmpty() ? Optional.empty() : Optional.of(assemble(requestId, items));
+        return items.isEmpty() ? Optional.empty() : Optional.of(CaptureCodec.capture(items.get(0).get("doc").s()));
     }
 
     private List<Map<String, AttributeValue>> query(QueryRequest.Builder q) {
@@ -144,22 +110,5 @@ public final class DynamoCaptureStore implements CaptureStore {
             throw new StoreUnavailableException("capture read failed", e);
         }
         return items;
-    }
-
-    private static Capture assemble(String requestId, List<Map<String, AttributeValue>> items) {
-        Downstream down = null;
-        List<Upstream> ups = new ArrayList<>();
-        Instant at = Instant.ofEpochMilli(Long.parseLong(items.get(0).get("at_ms").n()));
-        for (Map<String, AttributeValue> item : items) {
-            String sk = item.get(DynamoTable.SK).s();
-            String doc = item.get("doc").s();
-            if (sk.endsWith("#D")) {
-                down = CaptureCodec.downstream(doc);
-            } else {
-                ups.add(CaptureCodec.upstream(doc));
-            }
-        }
-        ups.sort(java.util.Comparator.comparingInt(Upstream::attempt));
-        return new Capture(requestId, at, down, List.copyOf(ups));
     }
 }

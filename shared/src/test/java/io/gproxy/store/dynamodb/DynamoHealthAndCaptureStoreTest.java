@@ -82,4 +82,22 @@ class DynamoHealthAndCaptureStoreTest {
         assertTrue(store.range(T.plusSeconds(5), T.plusSeconds(10), 10).isEmpty());
         assertTrue(store.get("nope").isEmpty());
     }
+
+    @Test
+    void aCaptureTooBigForOneItemKeepsEveryAttemptWithShorterBodies() {
+        DynamoCaptureStore store = new DynamoCaptureStore(ddb, "health_capture");
+        String body = "x".repeat(64 * 1024);
+        List<CaptureStore.Upstream> attempts = new java.util.ArrayList<>();
+        for (int i = 1; i <= 6; i++) {
+            attempts.add(new CaptureStore.Upstream(i, T, 1, "p", i, "m", "POST", "https://u", 500, 1, "transient",
+                    "upstream answered 500", "{}", body, body));
+        }
+        Instant old = T.minusSeconds(10 * 86400); // away from the range the other test reads
+        store.put(new CaptureStore.Capture("big", old, new CaptureStore.Downstream(old, "POST", "/v1/x", null, 502, "{}",
+                body, body, 9), attempts), null);
+        CaptureStore.Capture back = store.get("big").orElseThrow();
+        assertEquals(6, back.upstream().size());
+        assertTrue(back.upstream().get(5).requestBody().endsWith("[... cut to fit the capture item]"));
+        assertEquals("transient", back.upstream().get(5).disposition());
+    }
 }

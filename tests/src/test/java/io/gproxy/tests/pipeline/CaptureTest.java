@@ -57,7 +57,7 @@ class CaptureTest {
         c.close();
     }
 
-    /** The capture once all its items are readable (a batch write lands item by item). */
+    /** The capture once it is readable (written after the last byte, so shortly after the response). */
     static CaptureStore.Capture captured(String requestId, int attempts) throws InterruptedException {
         for (int i = 0; i < 100; i++) {
             var found = gw.server().gateway().captures().get(requestId);

@@ -32,7 +32,7 @@ import java.util.TreeMap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * What issue 5 costs in DynamoDB calls, measured on DynamoDB Local: with capture on, one BatchWriteItem per request
+ * What issue 5 costs in DynamoDB calls, measured on DynamoDB Local: with capture on, one PutItem per request
  * and still no read; the shared health costs one Query per config poll, none per request.
  */
 class DynamoCostTest {
@@ -94,7 +94,7 @@ class DynamoCostTest {
     }
 
     @Test
-    void captureAddsOneBatchWritePerRequestAndNoReads() {
+    void captureAddsOnePutItemPerRequestAndNoReads() {
         Counter counter = new Counter();
         Gateway g = counted(counter, 600_000);
         call(g); // warm-up: loads the config and the shared health (one Query each)
@@ -107,7 +107,7 @@ class DynamoCostTest {
         }
         Map<String, Integer> calls = counter.snapshot();
         System.out.println("[pipeline] DynamoDB calls for " + n + " requests, capture on, no quota: " + calls);
-        assertEquals(n, calls.get("BatchWriteItem"), "one capture write per request: " + calls);
+        assertEquals(n, calls.get("PutItem"), "one capture write per request (settlement writes in its transaction): " + calls);
         assertEquals(null, calls.get("Query"), "no reads per request: " + calls);
         assertEquals(null, calls.get("GetItem"), "no reads per request: " + calls);
     }
