@@ -22,7 +22,15 @@ import io.gproxy.pipeline.GatewayPipeline;
 import io.gproxy.pipeline.OutboundClients;
 import io.gproxy.pipeline.ProxyResolver;
 import io.gproxy.pipeline.UpstreamClient;
+import io.gproxy.channel.pool.CredentialHealth;
+import io.gproxy.channel.pool.SharedCredentialHealth;
+import io.gproxy.store.CaptureStore;
 import io.gproxy.store.ConfigStore;
+import io.gproxy.store.HealthStore;
+import io.gproxy.store.dynamodb.DynamoCaptureStore;
+import io.gproxy.store.dynamodb.DynamoHealthStore;
+import io.gproxy.store.memory.MemoryCaptureStore;
+import io.gproxy.store.memory.MemoryHealthStore;
 import io.gproxy.store.CounterStore;
 import io.gproxy.store.dynamodb.DynamoAuditStore;
 import io.gproxy.store.dynamodb.DynamoCredentialSecretStore;
@@ -71,6 +79,9 @@ public final class Gateway {
     private final AdminHandler admin;
     private final PrintStream log;
     private final CounterStore counters;
+    private final HealthStore healthStore;
+    private final SharedCredentialHealth health;
+    private final CaptureStore captures;
 
     private Gateway(Builder b) {
         this.config = b.config;
@@ -95,9 +106,15 @@ public final class Gateway {
         CredentialRefresher refresher = ddb == null ? null : new CredentialRefresher(
                 new DynamoCredentialSecretStore(ddb, config.tableName()), new DynamoLeaseStore(ddb, config.tableName()),
                 cipher, ChannelHttp.jdk(sideCalls), clock, CredentialRefresher.Options.defaults(), null);
+        // issue 5: cooldowns and open breakers shared through HEALTH items, adopted with every config poll (one Query
+        // per poll interval, none per request); captures written after the last byte
+        this.healthStore = ddb != null ? new DynamoHealthStore(ddb, config.tableName()) : new MemoryHealthStore();
+        this.health = new SharedCredentialHealth(CredentialHealth.BreakerConfig.defaults(), healthStore);
+        cache.addPollListener(() -> health.sync(clock.instant()));
+        this.captures = ddb != null ? new DynamoCaptureStore(ddb, config.tableName()) : new MemoryCaptureStore();
         this.pipeline = new GatewayPipeline(channels, codecs, cipher, new UpstreamClient(outbound,
                 new ProxyResolver(config.upstreamProxyUrl()), config.upstreamTimeout()),
-                config.maxAttempts(), config.streamKeepalive().toMillis(), billing, refresher);
+                config.maxAttempts(), config.streamKeepalive().toMillis(), billing, refresher, health, clock);
         BundleImporter importer = new BundleImporter(store, cipher, channels);
         // admin state (sessions, login throttle, audit) lives in the same table; unit-test gateways keep it in memory
         this.admin = new AdminHandler(new AdminHandler.Services(VERSION, store, cache, cipher, channels, importer,
@@ -128,7 +145,7 @@ public final class Gateway {
     /** The handler of a function serving {@code groups}; other paths get 404. */
     public RequestHandler handler(Set<FunctionGroup> groups) {
         return new GatewayHandler(groups, cache, pipeline, admin, config.maxBodyBytes(), log,
-                new OriginCheck(config.originSecrets()));
+                new OriginCheck(config.originSecrets()), captures);
     }
 
     /** The handler serving every group (local mode). */
@@ -160,6 +177,24 @@ public final class Gateway {
     /** Rate-limit, budget and usage counters (billing, issue 6). */
     public CounterStore counters() {
         return counters;
+    }
+
+    /** Shared credential health entries (issue 5): the admin API lists them and resets a credential's. */
+    public HealthStore healthStore() {
+        return healthStore;
+    }
+
+    /**
+     * This container's credential health; {@code reset(id, now)} clears a credential here and in the store, and every
+     * other container clears it at its next config poll (admin {@code DELETE /admin/credentials/{id}/status}).
+     */
+    public SharedCredentialHealth credentialHealth() {
+        return health;
+    }
+
+    /** Captured request logs (issue 5): the admin API queries them by time range and request id. */
+    public CaptureStore captures() {
+        return captures;
     }
 
     public SecretCipher cipher() {

@@ -10,7 +10,11 @@ import io.gproxy.http.HttpResponse;
 import io.gproxy.http.HttpRouter;
 import io.gproxy.http.RequestHandler;
 import io.gproxy.http.StreamingBody;
+import io.gproxy.pipeline.CaptureSettings;
+import io.gproxy.pipeline.CapturedBody;
 import io.gproxy.pipeline.ErrorResponses;
+import io.gproxy.pipeline.RequestCapture;
+import io.gproxy.store.CaptureStore;
 import io.gproxy.pipeline.GatewayError;
 import io.gproxy.pipeline.GatewayPipeline;
 import io.gproxy.pipeline.RequestLog;
@@ -40,9 +44,11 @@ public final class GatewayHandler implements RequestHandler {
     private final long maxBodyBytes;
     private final PrintStream log;
     private final OriginCheck originCheck;
+    private final CaptureStore captures;
 
     GatewayHandler(Set<FunctionGroup> groups, ConfigCache cache, GatewayPipeline pipeline, AdminHandler admin,
-                   long maxBodyBytes, PrintStream log, OriginCheck originCheck) {
+                   long maxBodyBytes, PrintStream log, OriginCheck originCheck, CaptureStore captures) {
+        this.captures = captures;
         this.groups = EnumSet.copyOf(groups);
         this.cache = cache;
         this.pipeline = pipeline;
@@ -83,19 +89,39 @@ public final class GatewayHandler implements RequestHandler {
         response = withRequestId(response, requestId);
         line.handedOver();
         int status = response.status();
+        RequestCapture capture = line.capture();
+        CapturedBody clientBody = capture.settings().downstreamBody() ? new CapturedBody() : null;
         if (response.isStreaming()) {
             StreamingBody inner = response.stream();
             response = response.withStream(sink -> {
                 try {
-                    inner.writeTo(sink);
+                    inner.writeTo(clientBody == null ? sink : clientBody.tee(sink));
                 } catch (RuntimeException | java.io.IOException e) {
                     line.error("stream aborted: " + e.getClass().getSimpleName());
                     throw e;
                 }
             });
+        } else if (clientBody != null) {
+            clientBody.add(response.body());
+        }
+        if (capture.enabled()) {
+            // after the last byte, in the invocation, before the log line: never on the client's critical path
+            response.onComplete(() -> writeCapture(line, request, status, clientBody));
         }
         // The log line is written once the transport has sent the last byte (after the settlement, issue 6).
         return response.onComplete(() -> line.finish(status, log));
+    }
+
+    private void writeCapture(RequestLog line, HttpRequest request, int status, CapturedBody clientBody) {
+        RequestCapture capture = line.capture();
+        try {
+            int days = capture.settings().retentionDays();
+            captures.put(capture.toCapture(line.requestId(), request, status,
+                    clientBody == null ? null : clientBody.text(), line.elapsedMillis()),
+                    days > 0 ? java.time.Instant.now().plus(java.time.Duration.ofDays(days)) : null);
+        } catch (RuntimeException e) { // a store failure included: capture never fails the request
+            line.error("capture not written: " + e.getClass().getSimpleName());
+        }
     }
 
     private HttpResponse dispatch(HttpRequest request, RequestLog line) throws GatewayError {
@@ -123,6 +149,10 @@ public final class GatewayHandler implements RequestHandler {
         }
         requireGroup(FunctionGroup.of(match.group()), request);
         ConfigSnapshot snapshot = cache.current();
+        CaptureSettings capture = CaptureSettings.from(snapshot.instanceSettings());
+        if (capture.any()) {
+            line.capture(new RequestCapture(capture, java.time.Instant.now()));
+        }
         return pipeline.handle(request, match, snapshot, line);
     }
 

@@ -19,11 +19,32 @@ public final class ConfigCache {
     private final ReentrantLock refreshLock = new ReentrantLock();
     private volatile ConfigSnapshot current;
     private volatile long nextCheckAt;
+    private final java.util.List<Runnable> pollListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public ConfigCache(ConfigStore store, Duration refreshInterval, Clock clock) {
         this.store = store;
         this.clock = clock;
         this.refreshMillis = refreshInterval.toMillis();
+    }
+
+    /**
+     * Runs {@code listener} with every version poll and every reload, on the polling thread (one at a time): state
+     * that must be as fresh as the config but must not cost a read per request (shared credential health) rides on
+     * the poll interval this way. A listener's failure is logged and does not stop the poll.
+     */
+    public void addPollListener(Runnable listener) {
+        pollListeners.add(listener);
+    }
+
+    private void polled() {
+        for (Runnable l : pollListeners) {
+            try {
+                l.run();
+            } catch (RuntimeException e) {
+                System.err.println("{\"level\":\"warn\",\"msg\":\"config poll listener failed: "
+                        + e.getClass().getSimpleName() + "\"}");
+            }
+        }
     }
 
     /** The snapshot to serve this request with. The first call loads; a store failure then propagates. */
@@ -39,6 +60,7 @@ public final class ConfigCache {
                     if (store.version() != snap.version()) {
                         return reloadLocked();
                     }
+                    polled();
                 }
             } catch (StoreUnavailableException e) {
                 // Config may be a few seconds stale; serving it beats failing every request while the store hiccups.
@@ -68,6 +90,7 @@ public final class ConfigCache {
         }
         current = snap;
         nextCheckAt = clock.millis() + refreshMillis;
+        polled();
         return snap;
     }
 }

@@ -42,8 +42,12 @@ public final class ConfigSnapshot {
     private final Map<String, List<Alias>> providerAliases;
     private final Map<Long, List<ProviderModel>> modelsByProvider;
     private final List<String> warnings;
+    private final ObjectNode instanceSettings;
+    private final Map<Long, List<io.gproxy.rules.ProviderRule>> rulesByProvider;
 
     private ConfigSnapshot(Builder b) {
+        this.rulesByProvider = Map.copyOf(b.rulesByProvider);
+        this.instanceSettings = b.instanceSettings;
         this.version = b.version;
         this.items = List.copyOf(b.items);
         this.keysByDigest = Map.copyOf(b.keysByDigest);
@@ -138,6 +142,16 @@ public final class ConfigSnapshot {
         return modelsByProvider.getOrDefault(providerId, List.of());
     }
 
+    /** A provider's compiled rules (attached, enabled rule sets; by kind, attachment, sort order). */
+    public List<io.gproxy.rules.ProviderRule> rules(long providerId) {
+        return rulesByProvider.getOrDefault(providerId, List.of());
+    }
+
+    /** The instance settings row ({@code instance_settings}), or an empty object when there is none. */
+    public ObjectNode instanceSettings() {
+        return instanceSettings;
+    }
+
     public static ConfigSnapshot build(ConfigState state) {
         Builder b = new Builder();
         b.version = state.version();
@@ -214,8 +228,9 @@ public final class ConfigSnapshot {
             List<RouteMember> list = new ArrayList<>(members.getOrDefault(i.numericId(), List.of()));
             list.sort(Comparator.comparingInt(RouteMember::tier).thenComparing(Comparator.comparingInt(RouteMember::weight).reversed())
                     .thenComparingLong(RouteMember::id));
+            JsonNode routeSettings = d.get("settings_json");
             Route r = new Route(i.numericId(), text(d, "name"), Optional.ofNullable(text(d, "strategy")).orElse("round_robin"),
-                    List.copyOf(list));
+                    List.copyOf(list), routeSettings instanceof ObjectNode o ? o : JsonNodeFactory.instance.objectNode());
             b.routesByName.put(r.name(), r);
         }
         List<Alias> aliases = new ArrayList<>();
@@ -252,6 +267,10 @@ public final class ConfigSnapshot {
             v.sort(Comparator.comparing(ProviderModel::modelId));
             b.modelsByProvider.put(k, List.copyOf(v));
         });
+        b.rulesByProvider.putAll(io.gproxy.rules.RuleSets.compile(state.items(), b.warnings));
+        for (ConfigItem i : of(byType, EntityType.INSTANCE_SETTINGS)) {
+            b.instanceSettings = i.doc(); // one row per instance; the table holds one instance
+        }
         return new ConfigSnapshot(b);
     }
 
@@ -320,5 +339,7 @@ public final class ConfigSnapshot {
         final Map<String, List<Alias>> providerAliases = new HashMap<>();
         final Map<Long, List<ProviderModel>> modelsByProvider = new HashMap<>();
         final List<String> warnings = new ArrayList<>();
+        ObjectNode instanceSettings = JsonNodeFactory.instance.objectNode();
+        final Map<Long, List<io.gproxy.rules.ProviderRule>> rulesByProvider = new HashMap<>();
     }
 }

@@ -41,6 +41,11 @@ final class BillingGate {
         }
     }
 
+    /** The caller's listing permissions (issue 5: listings filtered by the same globs admission checks). */
+    ListingPermits listingPermits(ConfigSnapshot snapshot, KeyIdentity identity) throws GatewayError {
+        return ListingPermits.of(billing.policy(snapshot), snapshot, identity.user());
+    }
+
     /** Settles the served response after its last byte (or releases the reservation if it is not a success). */
     HttpResponse finish(Admission admission, HttpResponse response, ClassifiedRequest req, RequestLog log) {
         boolean sse = !(req.kind() == OperationKind.GEMINI_GENERATE_CONTENT && !req.geminiSse());

@@ -28,6 +28,7 @@ import io.gproxy.config.ConfigSnapshot;
 import io.gproxy.config.Credential;
 import io.gproxy.config.KeyIdentity;
 import io.gproxy.config.Provider;
+import io.gproxy.config.Route;
 import io.gproxy.crypto.SecretCipher;
 import io.gproxy.crypto.SecretSealingException;
 import io.gproxy.http.HttpRequest;
@@ -37,6 +38,8 @@ import io.gproxy.protocol.Json;
 import io.gproxy.protocol.Operation;
 import io.gproxy.protocol.PathMatch;
 import io.gproxy.protocol.RequestClassifier;
+import io.gproxy.rules.ProviderRule;
+import io.gproxy.rules.RuleEngine;
 import io.gproxy.transform.CodecRegistry;
 
 import java.io.ByteArrayInputStream;
@@ -46,6 +49,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +70,9 @@ public final class GatewayPipeline {
     private final long keepaliveMillis;
     private final BillingGate billing;
     private final CredentialRefresher refresher; // null: no refresh (memory stores, unit tests)
-    private final CredentialHealth health = CredentialHealth.local(); // per-container soft state (spec/core.md §6.5)
+    private final CredentialHealth health; // shared through the table when wired so (issue 5), else per container
+    private final Clock clock;
+    private final RouteBalancer balancer = new RouteBalancer();
     private final RotationCounters rotation = RotationCounters.local();
     private final AffinityStore affinity = AffinityStore.local();
 
@@ -84,6 +90,20 @@ public final class GatewayPipeline {
      */
     public GatewayPipeline(ChannelRegistry channels, CodecRegistry codecs, SecretCipher cipher, UpstreamClient upstream,
                            int maxAttempts, long keepaliveMillis, Billing billing, CredentialRefresher refresher) {
+        this(channels, codecs, cipher, upstream, maxAttempts, keepaliveMillis, billing, refresher,
+                CredentialHealth.local(), Clock.systemUTC());
+    }
+
+    /**
+     * @param health credential health: {@code SharedCredentialHealth} on a table (cooldowns and open breakers seen by
+     *               every container), or per-container state
+     * @param clock  the time health, pins and capture go by (tests move it instead of sleeping)
+     */
+    public GatewayPipeline(ChannelRegistry channels, CodecRegistry codecs, SecretCipher cipher, UpstreamClient upstream,
+                           int maxAttempts, long keepaliveMillis, Billing billing, CredentialRefresher refresher,
+                           CredentialHealth health, Clock clock) {
+        this.health = health;
+        this.clock = clock;
         this.refresher = refresher;
         this.channels = channels;
         this.billing = new BillingGate(billing, codecs);
@@ -108,10 +128,10 @@ public final class GatewayPipeline {
         log.operation(classified.operation().id(), classified.kind().id(), classified.stream());
 
         if (classified.operation() == Operation.LIST_MODELS) {
-            return listModels(classified, snapshot);
+            return listModels(classified, snapshot, billing.listingPermits(snapshot, identity));
         }
         if (classified.operation() == Operation.GET_MODEL && !match.scoped()) {
-            return getModelAggregated(classified, snapshot);
+            return getModelAggregated(classified, snapshot, billing.listingPermits(snapshot, identity));
         }
         Resolution resolution = ModelResolver.resolve(classified, snapshot);
         log.model(classified.model(), resolution.routeName());
@@ -136,7 +156,12 @@ public final class GatewayPipeline {
         UpstreamAnswer lastAnswer = null;
         int attempts = 0;
         boolean anyCredential = false;
-        for (Target target : resolution.targets()) {
+        Route route = resolution.routeName() == null ? null : snapshot.route(resolution.routeName()).orElse(null);
+        String affinityKey = RouteBalancer.affinityKey(route, userKeyId,
+                request.headers().firstOrNull(RouteBalancer.SESSION_HEADER));
+        List<Target> targets = route == null ? resolution.targets()
+                : balancer.order(route, resolution.targets(), affinityKey, clock.instant());
+        for (Target target : targets) {
             Provider provider = target.provider();
             Channel channel = channels.find(provider.channel()).orElse(null);
             if (channel == null) {
@@ -160,6 +185,13 @@ public final class GatewayPipeline {
                 continue;
             }
             String model = target.upstreamModel();
+            // provider rule sets (spec/core.md §7.1) on the provider-native body, once per target, before shapeRequest
+            List<ProviderRule> rules = snapshot.rules(provider.id());
+            ProviderRule.Match ruleMatch = new ProviderRule.Match(model,
+                    resolution.requested(), call.key(), request.headers());
+            RuleEngine.Applied ruled = RuleEngine.request(rules, ruleMatch,
+                    call.key().kind(), call.body(), request.headers());
+            List<ProviderRule> responseRules = RuleEngine.responseRules(rules, ruleMatch);
             credentials:
             for (Credential credential : orderCredentials(provider, model, snapshot, userKeyId)) {
                 anyCredential = true;
@@ -191,10 +223,10 @@ public final class GatewayPipeline {
                     try {
                         proxy = upstream.proxyFor(snapshot, credential);
                         // field hygiene on the provider-native body, then the channel builds the request (Channel's order)
-                        byte[] shaped = call.body() == null ? null : channel.shapeRequest(call.body(), ShapeContext.request(
-                                call.key(), call.stream(), target.upstreamModel(), request.headers(), provider.settings(), secret));
+                        byte[] shaped = ruled.body() == null ? null : channel.shapeRequest(ruled.body(), ShapeContext.request(
+                                call.key(), call.stream(), target.upstreamModel(), ruled.headers(), provider.settings(), secret));
                         prepared = channel.prepare(new PrepareContext(call.key(), call.stream(), target.upstreamModel(),
-                                call.providerPath(), call.query(), request.headers(), shaped, secret, provider.settings()));
+                                call.providerPath(), call.query(), ruled.headers(), shaped, secret, provider.settings()));
                     } catch (ChannelException e) {
                         System.err.println("{\"level\":\"warn\",\"msg\":\"credential skipped: " + e.getMessage()
                                 + "\",\"credential_id\":" + credential.id() + "}");
@@ -202,11 +234,14 @@ public final class GatewayPipeline {
                         continue credentials;
                     }
                     if (!replayed) {
-                        if (!health.beginAttempt(credential.id(), model, Instant.now())) {
+                        if (!health.beginAttempt(credential.id(), model, clock.instant())) {
                             continue credentials; // its half-open probe was taken meanwhile
                         }
                         attempts++;
                     }
+                    RequestCapture.Attempt captured = log.capture().begin(provider, credential.id(), model, prepared,
+                            clock.instant());
+                    long sentAt = System.nanoTime();
                     log.upstreamStarted();
                     UpstreamResponse response;
                     try {
@@ -214,7 +249,9 @@ public final class GatewayPipeline {
                     } catch (IOException e) {
                         log.upstreamAnswered();
                         log.attempt(provider.name(), credential.id(), target.upstreamModel(), 0);
-                        health.record(channel, credential.id(), model, Disposition.TRANSIENT, Instant.now());
+                        RequestCapture.failed(captured, millisSince(sentAt), "transport_error",
+                                "no answer: " + e.getClass().getSimpleName());
+                        health.record(channel, credential.id(), model, Disposition.TRANSIENT, clock.instant());
                         lastError = GatewayError.upstreamFailed();
                         continue credentials;
                     } catch (InterruptedException e) {
@@ -230,22 +267,45 @@ public final class GatewayPipeline {
                     }
                     Disposition disposition = channel.classify(response.status(), response.headers(),
                             answer == null ? null : answer.body());
-                    boolean replayNext = disposition instanceof Disposition.AuthDead && refreshable && !replayed;
-                    if (!replayNext) {
-                        health.record(channel, credential.id(), model, disposition, Instant.now());
-                    }
                     if (ok && !disposition.failover()) {
-                        response = adapt(channel, call, target, response);
+                        response = adapt(channel, call, target, response, responseRules);
+                        if (call.stream() && call.ops() == null) {
+                            // nothing has reached the client yet: an error as the stream's first event, or a stream
+                            // that breaks before it, fails over like a non-2xx would (spec/peers.md C #11)
+                            StreamStart.Outcome start = StreamStart.inspect(response.body(), sseUpstream(call, response),
+                                    streamStartWaitMillis());
+                            if (start.failure() != null) {
+                                log.upstreamAnswered();
+                                RequestCapture.end(captured, response.status(), millisSince(sentAt), start.failure(),
+                                        start.reason(), start.errorBody());
+                                health.record(channel, credential.id(), model, start.failure(), clock.instant());
+                                lastAnswer = new UpstreamAnswer(start.status(), jsonHeaders(), start.errorBody());
+                                continue credentials;
+                            }
+                            response = new UpstreamResponse(response.status(), response.headers(), start.body());
+                        }
+                        health.record(channel, credential.id(), model, disposition, clock.instant());
+                        RequestCapture.end(captured, response.status(), millisSince(sentAt), disposition, null, null);
+                        response = new UpstreamResponse(response.status(), response.headers(),
+                                log.capture().tee(captured, response.body()));
                         admission.served(provider.id(), provider.name(), credential.id(), target.upstreamModel(),
                                 call.key().kind().family()); // billing: who served it, for the settlement
                         HttpResponse relayed = ResponseRelay.success(req, call, response, keepaliveMillis, log);
                         log.upstreamAnswered(); // buffered answers were read to the end by now; streams at their headers
+                        balancer.served(affinityKey, target, clock.instant());
                         return relayed;
+                    }
+                    boolean replayNext = disposition instanceof Disposition.AuthDead && refreshable && !replayed;
+                    if (!replayNext) {
+                        health.record(channel, credential.id(), model, disposition, clock.instant());
                     }
                     if (answer == null) { // a 2xx the channel refused (e.g. an error envelope): read it for relaying
                         answer = UpstreamAnswer.buffer(response);
                         log.upstreamAnswered();
                     }
+                    RequestCapture.end(captured, answer.status(), millisSince(sentAt), disposition,
+                            replayNext ? "refreshing the credential and replaying once" : "upstream answered " + answer.status(),
+                            answer.body());
                     answer = new UpstreamAnswer(answer.status(), answer.headers(), channel.shapeResponse(answer.body(),
                             ShapeContext.response(call.key(), call.stream(), target.upstreamModel(), answer.status(),
                                     provider.settings()))); // unwrap envelopes, normalise errors into the family's shape
@@ -261,7 +321,7 @@ public final class GatewayPipeline {
                             replayed = true;
                             continue; // replay once with the refreshed secret
                         }
-                        health.record(channel, credential.id(), model, disposition, Instant.now()); // still dead
+                        health.record(channel, credential.id(), model, disposition, clock.instant()); // still dead
                     }
                     continue credentials;
                 }
@@ -281,17 +341,23 @@ public final class GatewayPipeline {
      * event-stream, the Code-Assist envelope) decoded through the channel's {@link UpstreamStreamDecoder}; a buffered
      * body read and passed through {@link Channel#shapeResponse}.
      */
-    private static UpstreamResponse adapt(Channel channel, UpstreamCall call, Target target, UpstreamResponse response)
-            throws GatewayError {
+    private static UpstreamResponse adapt(Channel channel, UpstreamCall call, Target target, UpstreamResponse response,
+                                          List<ProviderRule> responseRules) throws GatewayError {
         if (call.stream()) {
             UpstreamStreamDecoder decoder = channel.newStreamDecoder(call.key(), response.headers());
-            if (decoder == null) {
-                return response;
+            if (decoder != null) {
+                Headers headers = response.headers().copy();
+                headers.set("content-type", decoder.contentType());
+                headers.remove("content-length");
+                response = new UpstreamResponse(response.status(), headers, new DecodedStream(response.body(), decoder));
             }
-            Headers headers = response.headers().copy();
-            headers.set("content-type", decoder.contentType());
-            headers.remove("content-length");
-            return new UpstreamResponse(response.status(), headers, new DecodedStream(response.body(), decoder));
+            String ct = response.headers().firstOrNull("content-type");
+            if (!responseRules.isEmpty() && ct != null && ct.contains("event-stream")) {
+                Headers headers = response.headers().copy();
+                headers.remove("content-length");
+                response = new UpstreamResponse(response.status(), headers, new RuleFrameStream(response.body(), responseRules));
+            }
+            return response;
         }
         byte[] body;
         try (InputStream in = response.body()) {
@@ -301,8 +367,44 @@ public final class GatewayPipeline {
         }
         byte[] shaped = channel.shapeResponse(body, ShapeContext.response(call.key(), false, target.upstreamModel(),
                 response.status(), target.provider().settings()));
-        return new UpstreamResponse(response.status(), response.headers(),
-                new ByteArrayInputStream(shaped == null ? body : shaped));
+        byte[] out = shaped == null ? body : shaped;
+        if (!responseRules.isEmpty()) {
+            out = RuleEngine.response(responseRules, new String(out, StandardCharsets.UTF_8))
+                    .getBytes(StandardCharsets.UTF_8);
+        }
+        Headers headers = response.headers();
+        if (out.length != body.length) {
+            headers = headers.copy();
+            headers.remove("content-length");
+        }
+        return new UpstreamResponse(response.status(), headers, new ByteArrayInputStream(out));
+    }
+
+    private static long millisSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1_000_000;
+    }
+
+    private static Headers jsonHeaders() {
+        return Headers.of("content-type", "application/json");
+    }
+
+    /** Whether the upstream stream is SSE (a Gemini stream without {@code alt=sse} is a JSON array). */
+    private static boolean sseUpstream(UpstreamCall call, UpstreamResponse response) {
+        if (call.key().kind() != io.gproxy.protocol.OperationKind.GEMINI_GENERATE_CONTENT) {
+            return true;
+        }
+        String ct = response.headers().firstOrNull("content-type");
+        return ct != null ? ct.contains("event-stream") : call.query() != null
+                && call.query().first("alt").map("sse"::equals).orElse(false);
+    }
+
+    /**
+     * How long a stream's first event is awaited before relaying without the check. Errors that come as a first
+     * event come at once; a model still thinking after this long gets its response started, so the keepalives (half
+     * the interval at most, then every interval) still reach the client before idle timeouts in front of it.
+     */
+    private long streamStartWaitMillis() {
+        return keepaliveMillis > 0 ? Math.min(5_000, keepaliveMillis / 2) : 5_000;
     }
 
     /**
@@ -311,7 +413,7 @@ public final class GatewayPipeline {
      * ({@code sticky}, re-pinned to the front credential).
      */
     private List<Credential> orderCredentials(Provider provider, String model, ConfigSnapshot snapshot, long userKeyId) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         boolean sticky = CredentialPool.STICKY.equals(provider.credentialStrategy());
         String pinKey = AffinityStore.key(provider.id(), userKeyId);
         Long pinned = sticky ? affinity.pinned(pinKey, now).orElse(null) : null;
@@ -333,7 +435,7 @@ public final class GatewayPipeline {
         try {
             return refresher.ensureFresh(channel, credential.id(), sealed, secret, provider.settings(), force);
         } catch (CredentialRefreshException e) {
-            health.coolDown(credential.id(), null, Instant.now().plus(e.cooldown())); // credential-wide
+            health.coolDown(credential.id(), null, clock.instant().plus(e.cooldown())); // credential-wide
             System.err.println("{\"level\":\"warn\",\"msg\":\"credential skipped: refresh failed\",\"credential_id\":"
                     + credential.id() + ",\"provider\":" + Json.MAPPER.valueToTree(provider.name())
                     + ",\"forced\":" + force + ",\"credential_dead\":" + e.credentialDead()
@@ -353,22 +455,32 @@ public final class GatewayPipeline {
         }
     }
 
-    private HttpResponse listModels(ClassifiedRequest req, ConfigSnapshot snapshot) throws GatewayError {
+    private HttpResponse listModels(ClassifiedRequest req, ConfigSnapshot snapshot, ListingPermits permits)
+            throws GatewayError {
         Map<String, String> models;
         if (req.scopedProvider() != null) {
             Provider p = snapshot.provider(req.scopedProvider()).filter(Provider::enabled)
                     .orElseThrow(() -> GatewayError.unknownProvider(req.scopedProvider()));
-            models = ModelCatalog.scoped(snapshot, p);
+            if (!permits.providerListing(p.name())) {
+                throw new GatewayError(403, "forbidden");
+            }
+            models = new java.util.TreeMap<>();
+            ModelCatalog.scoped(snapshot, p).forEach((id, name) -> {
+                if (permits.providerModel(p.name() + "/" + id)) {
+                    models.put(id, name);
+                }
+            });
         } else {
-            models = ModelCatalog.aggregated(snapshot);
+            models = permits.aggregated(snapshot, ModelCatalog.aggregated(snapshot));
         }
         return HttpResponse.json(200, ModelCatalog.renderList(req.kind().family(), models).toString());
     }
 
-    private HttpResponse getModelAggregated(ClassifiedRequest req, ConfigSnapshot snapshot) throws GatewayError {
+    private HttpResponse getModelAggregated(ClassifiedRequest req, ConfigSnapshot snapshot, ListingPermits permits)
+            throws GatewayError {
         String name = ModelResolver.applyAliases(snapshot.globalAliases(), req.model());
-        Map<String, String> models = ModelCatalog.aggregated(snapshot);
-        boolean known = snapshot.route(name).isPresent() || models.containsKey(name);
+        Map<String, String> models = permits.aggregated(snapshot, ModelCatalog.aggregated(snapshot));
+        boolean known = snapshot.route(name).isPresent() ? permits.route(name) : models.containsKey(name);
         if (!known) {
             throw GatewayError.unknownRoute(req.model());
         }

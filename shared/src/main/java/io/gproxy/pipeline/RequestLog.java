@@ -27,6 +27,7 @@ public final class RequestLog {
     private String provider = "-";
     private final String requestId;
     private io.gproxy.transform.ir.Usage reported = io.gproxy.transform.ir.Usage.EMPTY;
+    private volatile RequestCapture capture = RequestCapture.OFF;
 
     public RequestLog(String requestId, String method, String path) {
         this.requestId = requestId;
@@ -92,6 +93,21 @@ public final class RequestLog {
         putIfKnown("cache_creation_1h_tokens", usage.cacheCreation1hTokens());
         putIfKnown("reasoning_tokens", usage.reasoningTokens());
         return this;
+    }
+
+    /** The request's capture (issue 5); {@link RequestCapture#OFF} unless the instance settings switch it on. */
+    public RequestLog capture(RequestCapture capture) {
+        this.capture = capture;
+        return this;
+    }
+
+    public RequestCapture capture() {
+        return capture;
+    }
+
+    /** Milliseconds since the request arrived. */
+    public long elapsedMillis() {
+        return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
     public String requestId() {

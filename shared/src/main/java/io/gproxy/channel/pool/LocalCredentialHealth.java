@@ -13,6 +13,7 @@ import java.util.Map;
  */
 public final class LocalCredentialHealth implements CredentialHealth {
     private final BreakerConfig config;
+    private final Listener listener;
     private final Map<String, Pair> pairs = new HashMap<>();
     private final Map<Long, Instant> credentialCooldowns = new HashMap<>();
 
@@ -24,8 +25,33 @@ public final class LocalCredentialHealth implements CredentialHealth {
         Instant probeSince; // half-open probe in flight
     }
 
+    /**
+     * Told about every new or extended cooldown and every opening of a breaker, as it happens (under this object's
+     * lock, so implementations must be quick or hand the work off): {@link SharedCredentialHealth} publishes them.
+     */
+    public interface Listener {
+        Listener NONE = new Listener() {
+            @Override
+            public void cooled(long credentialId, String model, Instant until) {
+            }
+
+            @Override
+            public void opened(long credentialId, String model, Instant until, Duration openFor, int failures) {
+            }
+        };
+
+        void cooled(long credentialId, String model, Instant until);
+
+        void opened(long credentialId, String model, Instant until, Duration openFor, int failures);
+    }
+
     public LocalCredentialHealth(BreakerConfig config) {
+        this(config, Listener.NONE);
+    }
+
+    public LocalCredentialHealth(BreakerConfig config, Listener listener) {
         this.config = config;
+        this.listener = listener;
     }
 
     private static String key(long credentialId, String model) {
@@ -89,6 +115,7 @@ public final class LocalCredentialHealth implements CredentialHealth {
             p.lastOpen = next;
             p.openUntil = now.plus(next);
             p.probeSince = null;
+            listener.opened(credentialId, model, p.openUntil, next, p.failures);
             return;
         }
         p.failures++;
@@ -96,18 +123,58 @@ public final class LocalCredentialHealth implements CredentialHealth {
             p.lastOpen = config.cooldown();
             p.openUntil = now.plus(config.cooldown());
             p.probeSince = null;
+            listener.opened(credentialId, model, p.openUntil, config.cooldown(), p.failures);
         }
     }
 
     @Override
     public synchronized void coolDown(long credentialId, String model, Instant until) {
+        if (extendCooldown(credentialId, model, until)) {
+            listener.cooled(credentialId, model, until);
+        }
+    }
+
+    private boolean extendCooldown(long credentialId, String model, Instant until) {
         if (model == null) {
-            credentialCooldowns.merge(credentialId, until, (a, b) -> a.isAfter(b) ? a : b);
-            return;
+            Instant before = credentialCooldowns.get(credentialId);
+            if (before != null && !until.isAfter(before)) {
+                return false;
+            }
+            credentialCooldowns.put(credentialId, until);
+            return true;
         }
         Pair p = pairs.computeIfAbsent(key(credentialId, model), k -> new Pair());
-        if (until.isAfter(p.cooledUntil)) {
-            p.cooledUntil = until;
+        if (!until.isAfter(p.cooledUntil)) {
+            return false;
         }
+        p.cooledUntil = until;
+        return true;
+    }
+
+    /** A cooldown another container observed: applied here without telling the listener (it came from there). */
+    public synchronized void adoptCooldown(long credentialId, String model, Instant until) {
+        extendCooldown(credentialId, model, until);
+    }
+
+    /**
+     * A breaker another container opened: open here too until {@code until}, remembering the open period so a failed
+     * probe in this container doubles what the other one set. A breaker already open longer here is left alone.
+     */
+    public synchronized void adoptOpenBreaker(long credentialId, String model, Instant until, Duration openFor) {
+        Pair p = pairs.computeIfAbsent(key(credentialId, model), k -> new Pair());
+        if (p.openUntil != null && !until.isAfter(p.openUntil)) {
+            return;
+        }
+        p.openUntil = until;
+        p.lastOpen = p.lastOpen == null || openFor.compareTo(p.lastOpen) > 0 ? openFor : p.lastOpen;
+        p.failures = Math.max(p.failures, config.consecutiveFailures());
+        p.probeSince = null;
+    }
+
+    /** Forgets everything about a credential (admin reset). */
+    public synchronized void reset(long credentialId) {
+        credentialCooldowns.remove(credentialId);
+        String prefix = credentialId + "\u0000";
+        pairs.keySet().removeIf(k -> k.startsWith(prefix));
     }
 }

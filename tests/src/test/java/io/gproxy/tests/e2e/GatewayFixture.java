@@ -73,6 +73,36 @@ public final class GatewayFixture implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Starts the gateway with the example bundle (pointed at the mocks) changed by {@code edit} first: extra routes,
+     * permissions, rule sets, instance settings.
+     */
+    public GatewayFixture start(java.util.function.Consumer<ObjectNode> edit) throws Exception {
+        ObjectNode root = (ObjectNode) JSON.readTree(bundlePointingAtMocks());
+        edit.accept(root);
+        Path bundle = dataDir.resolve("bundle.json");
+        Files.writeString(bundle, JSON.writeValueAsString(root));
+        server = LocalServer.start(new LocalOptions("127.0.0.1", 0, dataDir, false, bundle), env(),
+                new PrintStream(console, true, StandardCharsets.UTF_8));
+        return this;
+    }
+
+    /**
+     * Another gateway on the same DynamoDB Local, as a second Lambda container would be: its own snapshot, health and
+     * counters, sharing only the table. Called in-process through its handler; the caller closes nothing.
+     */
+    public io.gproxy.app.Gateway secondInstance() {
+        return secondInstance(java.time.Clock.systemUTC());
+    }
+
+    /** {@link #secondInstance()} on a clock the test moves (breaker cooldowns without sleeping). */
+    public io.gproxy.app.Gateway secondInstance(java.time.Clock clock) {
+        Map<String, String> env = env();
+        env.put("GPROXY_DYNAMODB_ENDPOINT", server.dynamoEndpoint());
+        return io.gproxy.app.Gateway.builder().config(io.gproxy.app.RuntimeConfig.fromEnv(env)).clock(clock)
+                .log(new PrintStream(console, true, StandardCharsets.UTF_8)).build();
+    }
+
     /** Stops the gateway and starts it again on the same data directory, without importing anything. */
     public GatewayFixture restart() throws Exception {
         server.close();

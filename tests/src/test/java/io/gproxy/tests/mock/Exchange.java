@@ -56,6 +56,11 @@ public final class Exchange {
         json(status, mock.errorBody(status, message));
     }
 
+    /** A response header for the answer about to be sent. */
+    void header(String name, String value) {
+        http.getResponseHeaders().set(name, value);
+    }
+
     public void send(int status, String contentType, String text) throws IOException {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         http.getResponseHeaders().set("Content-Type", contentType);

@@ -40,7 +40,7 @@ public abstract class MockUpstream implements AutoCloseable {
     /** The arguments of every tool call a mock answers with (compact JSON, keys in this order). */
     public static final String TOOL_ARGUMENTS = "{\"city\":\"Paris\",\"days\":3}";
 
-    private record Fault(int status, String body) {
+    private record Fault(int status, String contentType, String body, Map<String, String> headers, boolean reset) {
     }
 
     /** How the next streaming response is cut short, see {@link #cutNextStream}. */
@@ -112,7 +112,26 @@ public abstract class MockUpstream implements AutoCloseable {
 
     /** The next request (whatever its route or auth) gets this status and JSON body. Calls queue up. */
     public void failNext(int status, String body) {
-        faults.add(new Fault(status, body));
+        faults.add(new Fault(status, "application/json", body, Map.of(), false));
+    }
+
+    /** Like {@link #failNext(int)} with extra response headers (e.g. {@code Retry-After}). Calls queue up. */
+    public void failNext(int status, Map<String, String> headers) {
+        faults.add(new Fault(status, "application/json", Json.write(errorBody(status, "Injected failure " + status)),
+                Map.copyOf(headers), false));
+    }
+
+    /**
+     * The next request gets exactly this answer, e.g. a 200 {@code text/event-stream} whose first event is an error
+     * (what providers send when they fail after accepting a stream). Calls queue up.
+     */
+    public void answerNext(int status, String contentType, String body) {
+        faults.add(new Fault(status, contentType, body, Map.of(), false));
+    }
+
+    /** The next request's connection is dropped before any response byte (a reset before headers). Calls queue up. */
+    public void resetNext() {
+        faults.add(new Fault(0, null, null, Map.of(), true));
     }
 
     /** Like {@link #failNext(int, String)} with a body in the provider's native error shape. */
@@ -264,7 +283,11 @@ public abstract class MockUpstream implements AutoCloseable {
             exchange = new Exchange(this, http, request);
             Fault fault = faults.poll();
             if (fault != null) {
-                exchange.send(fault.status(), "application/json", fault.body());
+                if (fault.reset()) {
+                    throw new EventStream.Cut(true); // handled below: the connection closes with nothing sent
+                }
+                fault.headers().forEach(exchange::header);
+                exchange.send(fault.status(), fault.contentType(), fault.body());
                 return;
             }
             if (!responseDelay.isZero()) {
