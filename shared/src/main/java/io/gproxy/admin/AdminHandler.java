@@ -1,6 +1,9 @@
 package io.gproxy.admin;
 
 import io.gproxy.channel.login.LoginFlowService;
+import io.gproxy.channel.pool.SharedCredentialHealth;
+import io.gproxy.store.CaptureStore;
+import io.gproxy.store.HealthStore;
 
 import io.gproxy.app.BundleExporter;
 import io.gproxy.app.BundleImporter;
@@ -38,7 +41,8 @@ public final class AdminHandler {
     public record Services(String version, ConfigStore store, ConfigCache cache, SecretCipher cipher,
                            ChannelRegistry channels, BundleImporter importer, CatalogRefresher catalog,
                            SessionStore sessions, LoginThrottleStore loginThrottle, AuditStore audit,
-                           UsageReader usage, Clock clock, boolean behindCloudFront, LoginFlowService loginFlows) {}
+                           UsageReader usage, Clock clock, boolean behindCloudFront, LoginFlowService loginFlows,
+                           HealthStore health, SharedCredentialHealth healthState, CaptureStore captures) {}
 
     private final AdminRoutes routes = new AdminRoutes();
     private final ConfigStore store;
@@ -69,6 +73,7 @@ public final class AdminHandler {
         new ObservabilityEndpoints(usage, s.audit(), writer, new BundleExporter(s.cipher()), s.clock()).register(routes);
         new PortalEndpoints(crud, usage, throttle).register(routes);
         new LoginFlowEndpoints(s.loginFlows(), crud).register(routes);
+        new HealthAndLogEndpoints(s.health(), s.healthState(), s.captures(), s.clock()).register(routes);
     }
 
     public HttpResponse handle(HttpRequest request, ConfigSnapshot snapshot) throws GatewayError {

@@ -7,11 +7,9 @@ import io.gproxy.store.AuditStore;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 
 /**
- * Usage, rollups, the audit log and the export. Request logs and credential health belong to the pipeline's
- * stores (capture, health) and answer 501 until those exist.
+ * Usage, rollups, the audit log and the export (request logs and credential health: {@link HealthAndLogEndpoints}).
  */
 final class ObservabilityEndpoints {
     private final UsageViews usage;
@@ -35,10 +33,6 @@ final class ObservabilityEndpoints {
         routes.add("GET", "/admin/audit", Access.ADMIN, this::audit);
         routes.add("GET", "/admin/export", Access.ADMIN, c -> Replies.ok(
                 exporter.export(writer.read(), c.query("secrets").map("true"::equals).orElse(false))));
-        for (String path : List.of("/admin/logs", "/admin/logs/{id}", "/admin/credential-statuses")) {
-            routes.add("GET", path, Access.ADMIN, c -> Replies.error(501, "not available yet"));
-        }
-        routes.add("DELETE", "/admin/credentials/{id}/status", Access.ADMIN, c -> Replies.error(501, "not available yet"));
     }
 
     private io.gproxy.http.HttpResponse audit(AdminCall c) throws GatewayError {

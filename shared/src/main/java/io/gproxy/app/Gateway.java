@@ -126,7 +126,8 @@ public final class Gateway {
                 clock, !config.originSecrets().isEmpty(),
                 new LoginFlowService(channels, ddb != null ? new DynamoLoginStateStore(ddb, config.tableName())
                         : new MemoryLoginStateStore(), cipher, ChannelHttp.jdk(sideCalls), clock, new SecureRandom(),
-                        Duration.ofSeconds(30))));
+                        Duration.ofSeconds(30)),
+                healthStore, health, captures));
         this.log = b.log != null ? b.log : System.out;
     }
 

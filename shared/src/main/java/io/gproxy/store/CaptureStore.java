@@ -35,7 +35,7 @@ public interface CaptureStore {
     /** Stores a request's capture, expiring at {@code expiresAt} (null: never). */
     void put(Capture capture, Instant expiresAt);
 
-    /** Captures of requests that started in {@code [from, to)}, oldest first, at most {@code limit}. */
+    /** Captures of requests that started in {@code [from, to)}, newest first, at most {@code limit}. */
     List<Capture> range(Instant from, Instant to, int limit);
 
     Optional<Capture> get(String requestId);

@@ -54,13 +54,15 @@ async function requestLogs(root) {
   const box = h('div', {});
   root.append(card('Captured request logs', null, box));
   try {
-    const data = await get(`/admin/logs${qs({ page: 1, page_size: 50 })}`);
+    const data = await get(`/admin/logs${qs({ limit: 50 })}`);
     const items = Array.isArray(data) ? data : (data.items || []);
     clear(box, table([
       { label: 'Time (UTC)', get: (r) => fmtTime(r.at) },
       { label: 'Request id', get: (r) => h('span', { class: 'mono' }, r.request_id) },
-      { label: 'Route', get: (r) => r.route_name },
+      { label: 'Request', get: (r) => h('span', { class: 'mono' }, `${r.method || ''} ${r.path || ''}`) },
       { label: 'Status', cls: 'num', get: (r) => r.status },
+      { label: 'Attempts', cls: 'num', get: (r) => r.attempts },
+      { label: 'Last attempt', get: (r) => (r.provider ? `${r.provider} · ${r.disposition}` : '') },
     ], items, {
       empty: 'No captured logs. Turn on request logging in Settings to capture them.',
       onRow: (r) => showLog(r.request_id),

@@ -88,7 +88,10 @@ class AdminHandlerTest {
                 new io.gproxy.channel.login.LoginFlowService(ChannelRegistry.builtIn(),
                         new io.gproxy.store.memory.MemoryLoginStateStore(), CIPHER,
                         ChannelHttp.jdk(java.net.http.HttpClient.newHttpClient()), clock, new java.security.SecureRandom(),
-                        Duration.ofSeconds(1))));
+                        Duration.ofSeconds(1)),
+                new io.gproxy.store.memory.MemoryHealthStore(), new io.gproxy.channel.pool.SharedCredentialHealth(
+                        io.gproxy.channel.pool.CredentialHealth.BreakerConfig.defaults(),
+                        new io.gproxy.store.memory.MemoryHealthStore()), new io.gproxy.store.memory.MemoryCaptureStore()));
         return new Setup(h, cache, audit);
     }
 

@@ -61,26 +61,42 @@ public final class DynamoCaptureStore implements CaptureStore {
         }
     }
 
+    /**
+     * Newest first: each day partition from {@code to} back to {@code from} is read backwards, a page at a time, and
+     * reading stops once {@code limit} captures are in hand (captures carry bodies; a busy day must not be read whole).
+     */
     @Override
     public List<Capture> range(Instant from, Instant to, int limit) {
         List<Capture> out = new ArrayList<>();
         String lo = TIME.format(from);
         String hi = TIME.format(to);
-        LocalDate last = LocalDate.ofInstant(to, ZoneOffset.UTC);
-        for (LocalDate day = LocalDate.ofInstant(from, ZoneOffset.UTC); !day.isAfter(last) && out.size() < limit;
-             day = day.plusDays(1)) {
-            for (Map<String, AttributeValue> item : query(QueryRequest.builder().tableName(table)
-                    .keyConditionExpression("#pk = :pk AND #sk BETWEEN :lo AND :hi")
-                    .expressionAttributeNames(Map.of("#pk", DynamoTable.PK, "#sk", DynamoTable.SK))
-                    .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(PREFIX + day),
-                            ":lo", AttributeValue.fromS(lo), ":hi", AttributeValue.fromS(hi))))) {
-                if (out.size() >= limit) {
-                    break;
+        LocalDate first = LocalDate.ofInstant(from, ZoneOffset.UTC);
+        for (LocalDate day = LocalDate.ofInstant(to, ZoneOffset.UTC); !day.isBefore(first) && out.size() < limit;
+             day = day.minusDays(1)) {
+            Map<String, AttributeValue> start = null;
+            do {
+                QueryRequest.Builder q = QueryRequest.builder().tableName(table)
+                        .keyConditionExpression("#pk = :pk AND #sk BETWEEN :lo AND :hi")
+                        .expressionAttributeNames(Map.of("#pk", DynamoTable.PK, "#sk", DynamoTable.SK))
+                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(PREFIX + day),
+                                ":lo", AttributeValue.fromS(lo), ":hi", AttributeValue.fromS(hi)))
+                        .scanIndexForward(false).limit(Math.min(100, limit - out.size() + 1));
+                if (start != null) {
+                    q.exclusiveStartKey(start);
                 }
-                if (Long.parseLong(item.get("at_ms").n()) < to.toEpochMilli()) {
-                    out.add(CaptureCodec.capture(item.get("doc").s()));
+                QueryResponse r;
+                try {
+                    r = ddb.query(q.build());
+                } catch (SdkException e) {
+                    throw new StoreUnavailableException("capture read failed", e);
                 }
-            }
+                for (Map<String, AttributeValue> item : r.items()) {
+                    if (out.size() < limit && Long.parseLong(item.get("at_ms").n()) < to.toEpochMilli()) {
+                        out.add(CaptureCodec.capture(item.get("doc").s()));
+                    }
+                }
+                start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+            } while (start != null && out.size() < limit);
         }
         return out;
     }

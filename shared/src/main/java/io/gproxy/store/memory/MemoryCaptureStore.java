@@ -23,7 +23,7 @@ public final class MemoryCaptureStore implements CaptureStore {
     public synchronized List<Capture> range(Instant from, Instant to, int limit) {
         return captures.values().stream()
                 .filter(c -> !c.at().isBefore(from) && c.at().isBefore(to))
-                .sorted(Comparator.comparing(Capture::at))
+                .sorted(Comparator.comparing(Capture::at).reversed())
                 .limit(limit)
                 .toList();
     }

@@ -75,10 +75,11 @@ class DynamoHealthAndCaptureStoreTest {
         assertEquals(55, one.downstream().latencyMs());
 
         List<CaptureStore.Capture> range = store.range(T.minusSeconds(10), T.plusSeconds(10), 10);
-        assertEquals(List.of("req-1", "req-2"), range.stream().map(CaptureStore.Capture::requestId).toList(),
-                "req-2 is on the next UTC day");
-        assertNull(range.get(1).downstream());
-        assertEquals(1, store.range(T.minusSeconds(10), T.plusSeconds(10), 1).size(), "limit");
+        assertEquals(List.of("req-2", "req-1"), range.stream().map(CaptureStore.Capture::requestId).toList(),
+                "newest first; req-2 is on the next UTC day");
+        assertNull(range.get(0).downstream());
+        assertEquals(List.of("req-2"), store.range(T.minusSeconds(10), T.plusSeconds(10), 1).stream()
+                .map(CaptureStore.Capture::requestId).toList(), "limit keeps the newest");
         assertTrue(store.range(T.plusSeconds(5), T.plusSeconds(10), 10).isEmpty());
         assertTrue(store.get("nope").isEmpty());
     }
