@@ -45,11 +45,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The deployment's IAM roles grant what the code actually calls. Each role's function groups run on a gateway of
  * their own (as a Lambda function would) against the shared DynamoDB Local, with every DynamoDB call and cipher
  * operation recorded as the IAM action it needs in AWS; the representative traffic covers settlement with a
- * reservation, streams, an OAuth refresh (lease, re-seal) and the models group's scoped lookups. Every recorded
+ * reservation, streams, an OAuth refresh (lease, re-seal), the models group's scoped lookups, and the admin API's
+ * writes, reveals, deletes, index queries, health reset, logs, export and login flows. Every recorded
  * action must be granted by the role in template.yaml (whose CDK twin is held equal by the infra-cdk tests).
  */
 class IamCoverageTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The example bundle's admin key. */
+    private static final String ADMIN_KEY = "sk-example-admin-key-0000000000000000000000";
     private static GatewayFixture gw;
     private static HttpServer claudeCode;
     private static final Map<String, Set<String>> observed = new LinkedHashMap<>();
@@ -122,7 +125,33 @@ class IamCoverageTest {
 
     @Test
     void adminFunctionNeedsNoMoreThanAdminRoleGrants() throws Exception {
-        Set<String> actions = run(EnumSet.of(FunctionGroup.ADMIN), base -> get(base, "/healthz"));
+        Set<String> actions = run(EnumSet.of(FunctionGroup.ADMIN), base -> {
+            assertEquals(200, admin(base, "GET", "/healthz", null).statusCode());
+            HttpResponse<String> login = post(base, "/admin/login", "{\"username\":\"admin\",\"password\":\"wrong\"}");
+            assertEquals(401, login.statusCode(), "a failed login writes the throttle and the audit");
+            HttpResponse<String> provider = admin(base, "POST", "/admin/providers",
+                    "{\"name\":\"iam-p\",\"channel\":\"openai\"}");
+            assertEquals(201, provider.statusCode(), provider.body());
+            long pid = JSON.readTree(provider.body()).path("id").asLong();
+            HttpResponse<String> cred = admin(base, "POST", "/admin/providers/" + pid + "/credentials",
+                    "{\"name\":\"c\",\"secret_json\":{\"api_key\":\"sk-iam\"}}");
+            assertEquals(201, cred.statusCode(), cred.body());
+            long cid = JSON.readTree(cred.body()).path("id").asLong();
+            assertEquals(200, admin(base, "GET", "/admin/credentials/" + cid + "/secret", null).statusCode());
+            assertEquals(204, admin(base, "DELETE", "/admin/credentials/" + cid + "/status", null).statusCode());
+            assertEquals(204, admin(base, "DELETE", "/admin/credentials/" + cid, null).statusCode());
+            assertEquals(204, admin(base, "DELETE", "/admin/providers/" + pid, null).statusCode());
+            assertEquals(200, admin(base, "GET", "/admin/usage?user_id=2", null).statusCode());
+            assertEquals(200, admin(base, "GET", "/admin/usage", null).statusCode());
+            assertEquals(200, admin(base, "GET", "/admin/usage-rollups?granularity=hour", null).statusCode());
+            assertEquals(200, admin(base, "GET", "/admin/audit", null).statusCode());
+            assertEquals(200, admin(base, "GET", "/admin/logs", null).statusCode());
+            assertEquals(200, admin(base, "GET", "/admin/credential-statuses", null).statusCode());
+            assertEquals(404, admin(base, "GET", "/admin/logs/req-none", null).statusCode());
+            assertEquals(200, admin(base, "GET", "/admin/export?secrets=true", null).statusCode());
+            HttpResponse<String> flow = admin(base, "POST", "/admin/login-flows/start", "{\"channel\":\"claudecode\"}");
+            assertEquals(200, flow.statusCode(), flow.body());
+        });
         assertGranted("AdminRole", actions);
     }
 
@@ -189,6 +218,13 @@ class IamCoverageTest {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + path))
                 .header("Authorization", "Bearer " + ALICE_KEY).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> admin(String base, String method, String path, String body) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + path))
+                .header("Authorization", "Bearer " + ADMIN_KEY).header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> get(String base, String path) throws Exception {
