@@ -375,9 +375,10 @@ class AdminApiTest {
     }
 
     @Test
-    void pipelineStoresAreNotYetAvailable() throws Exception {
-        assertError(http.admin("GET", "/admin/logs", null), 501);
-        assertError(http.admin("GET", "/admin/credential-statuses", null), 501);
+    void pipelineStoresAnswer() throws Exception {
+        assertEquals(200, http.admin("GET", "/admin/logs", null).status());
+        assertEquals(200, http.admin("GET", "/admin/credential-statuses", null).status());
+        assertError(http.admin("GET", "/admin/credentials/999999/status", null), 404);
     }
 
     static void assertError(AdminHttp.Reply r, int status) {
