@@ -28,11 +28,14 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Counters in the single table (DESIGN §5, spec/aws.md D5). A reservation is ONE {@code TransactWriteItems}: a
  * reservation marker {@code pk=RES#<request id>, sk=RES} (put if absent, TTL) plus one conditional
- * {@code UpdateItem} per counter ({@code ADD} with {@code attribute_not_exists(a) OR a <= :bound}); a settlement is
- * ONE {@code TransactWriteItems} that deletes that marker on condition it exists (or, for a request that reserved
- * nothing, puts {@code pk=STL#<request id>} if absent), adds to the counters and puts the usage record if absent.
- * The marker makes a settlement apply once; the {@code ClientRequestToken} (the request id) makes the SDK's own
- * retries of the same call idempotent, since {@code ADD} is not.
+ * {@code UpdateItem} per counter ({@code ADD} with {@code attribute_not_exists(a) OR a <= :bound}); a reservation
+ * of the marker alone is one conditional {@code PutItem}. The {@code ClientRequestToken} (the request id) makes the
+ * SDK's own retries of the transaction idempotent, since {@code ADD} is not.
+ *
+ * <p>A settlement is ONE conditional write that decides it exactly once, then the settled amounts as plain
+ * {@code ADD}s (see {@link #applyCounters}): the usage record put if absent (it is keyed by the request), or, without
+ * a record, the reservation marker deleted on condition it exists (or a settlement marker {@code pk=STL#<request id>}
+ * put if absent when nothing was reserved). Single-item writes cost half the write units of a transaction item.
  *
  * <p>Concurrent transactions on the same item are refused by DynamoDB with {@code TransactionConflict}; those are
  * retried here with jittered backoff and a fresh token (the marker still guarantees at most one application).
@@ -54,6 +57,21 @@ public final class DynamoCounterStore implements CounterStore {
 
     @Override
     public void reserve(String requestId, List<CounterUpdate> updates, long markerTtl) throws CounterRefusedException {
+        if (updates.isEmpty()) {
+            // only the marker (a user without limits): one conditional put, half the write units of a transaction
+            Map<String, AttributeValue> marker = Map.of(DynamoTable.PK, s(RESERVATION_PREFIX + requestId),
+                    DynamoTable.SK, s("RES"), DynamoTable.TTL, n(markerTtl));
+            try {
+                ddb.putItem(p -> p.tableName(table).item(marker).conditionExpression("attribute_not_exists(#pk)")
+                        .expressionAttributeNames(Map.of("#pk", DynamoTable.PK))
+                        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
+            } catch (ConditionalCheckFailedException landed) {
+                // an earlier attempt of this very call (an SDK retry) put it
+            } catch (SdkException e) {
+                throw new StoreUnavailableException("counter reservation failed", e);
+            }
+            return;
+        }
         List<TransactWriteItem> items = new ArrayList<>(updates.size() + 1);
         items.add(TransactWriteItem.builder().put(p -> p.tableName(table)
                 .item(Map.of(DynamoTable.PK, s(RESERVATION_PREFIX + requestId), DynamoTable.SK, s("RES"),
@@ -90,6 +108,39 @@ public final class DynamoCounterStore implements CounterStore {
     @Override
     public boolean settle(String requestId, boolean reserved, List<CounterUpdate> updates, List<StoredRecord> records,
                           long markerTtl) {
+        if (records.size() == 1) {
+            // The usage record is keyed by the request (its start time and id), so putting it if absent is itself
+            // the exactly-once guard: one conditional PutItem instead of a transaction of marker and record (half
+            // the write units, no transaction to conflict). The reservation marker, if any, just expires.
+            Map<String, AttributeValue> item = item(records.get(0));
+            boolean applied = writeOnce("settlement", () -> ddb.putItem(p -> p.tableName(table).item(item)
+                    .conditionExpression("attribute_not_exists(#pk)")
+                    .expressionAttributeNames(Map.of("#pk", DynamoTable.PK))
+                    .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+            if (applied) {
+                applyCounters(requestId, updates);
+            }
+            return applied;
+        }
+        if (records.isEmpty()) {
+            // no usage record (a release, or enable_usage off): the marker alone decides, in one conditional write
+            boolean applied = reserved
+                    ? writeOnce("settlement", () -> ddb.deleteItem(d -> d.tableName(table)
+                            .key(Map.of(DynamoTable.PK, s(RESERVATION_PREFIX + requestId), DynamoTable.SK, s("RES")))
+                            .conditionExpression("attribute_exists(#pk)")
+                            .expressionAttributeNames(Map.of("#pk", DynamoTable.PK))
+                            .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)))
+                    : writeOnce("settlement", () -> ddb.putItem(p -> p.tableName(table)
+                            .item(Map.of(DynamoTable.PK, s(SETTLED_PREFIX + requestId), DynamoTable.SK, s("STL"),
+                                    DynamoTable.TTL, n(markerTtl)))
+                            .conditionExpression("attribute_not_exists(#pk)")
+                            .expressionAttributeNames(Map.of("#pk", DynamoTable.PK))
+                            .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+            if (applied) {
+                applyCounters(requestId, updates);
+            }
+            return applied;
+        }
         List<TransactWriteItem> items = new ArrayList<>(updates.size() + records.size() + 1);
         if (reserved) {
             items.add(TransactWriteItem.builder().delete(d -> d.tableName(table)
@@ -104,10 +155,7 @@ public final class DynamoCounterStore implements CounterStore {
                     .expressionAttributeNames(Map.of("#pk", DynamoTable.PK))).build());
         }
         for (StoredRecord r : records) {
-            Map<String, AttributeValue> item = new HashMap<>();
-            item.put(DynamoTable.PK, s(r.pk()));
-            item.put(DynamoTable.SK, s(r.sk()));
-            r.attributes().forEach((k, v) -> item.put(k, value(v)));
+            Map<String, AttributeValue> item = item(r);
             items.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(item)
                     .conditionExpression("attribute_not_exists(#pk)")
                     .expressionAttributeNames(Map.of("#pk", DynamoTable.PK))).build());
@@ -143,6 +191,40 @@ public final class DynamoCounterStore implements CounterStore {
                 backoff(attempt);
             } catch (SdkException e) {
                 throw new StoreUnavailableException("settlement failed", e);
+            }
+        }
+    }
+
+    private static Map<String, AttributeValue> item(StoredRecord r) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(DynamoTable.PK, s(r.pk()));
+        item.put(DynamoTable.SK, s(r.sk()));
+        r.attributes().forEach((k, v) -> item.put(k, value(v)));
+        return item;
+    }
+
+    /**
+     * One conditional write that decides a settlement: true when it applied, false when its condition failed (settled
+     * before). Dropped connections and 5xx are retried: if an earlier try did land, the condition refuses the retry
+     * and nothing applies twice (the counters then stay as reserved: the safe side). Client errors are not retried.
+     */
+    private boolean writeOnce(String what, Runnable write) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                write.run();
+                return true;
+            } catch (ConditionalCheckFailedException e) {
+                return false;
+            } catch (software.amazon.awssdk.core.exception.SdkClientException
+                     | software.amazon.awssdk.services.dynamodb.model.DynamoDbException e) {
+                boolean serverSide = !(e instanceof software.amazon.awssdk.services.dynamodb.model.DynamoDbException d)
+                        || d.statusCode() >= 500;
+                if (!serverSide || attempt + 1 >= SETTLE_ATTEMPTS) {
+                    throw new StoreUnavailableException(what + " failed", e);
+                }
+                backoff(attempt);
+            } catch (SdkException e) {
+                throw new StoreUnavailableException(what + " failed", e);
             }
         }
     }

@@ -346,6 +346,7 @@ class BillingEndToEndTest {
             call(h, ADMIN_KEY, chat);
             List<String> lines = new ArrayList<>();
             List<Integer> transactions = new ArrayList<>();
+            List<Integer> puts = new ArrayList<>();
             List<Double> updates = new ArrayList<>();
             for (String[] c : new String[][]{{"alice (user quota total/daily/monthly + team rate limit), buffered", ALICE_KEY, chat},
                     {"alice, streamed", ALICE_KEY, stream}, {"admin (no quota, no rate limit), buffered", ADMIN_KEY, chat}}) {
@@ -361,12 +362,15 @@ class BillingEndToEndTest {
                 System.out.println(line);
                 assertEquals(0, counter.reads(), c[0]);
                 transactions.add(counter.calls().getOrDefault("TransactWriteItems", 0) / n);
+                puts.add(counter.calls().getOrDefault("PutItem", 0) / n);
                 updates.add(counter.calls().getOrDefault("UpdateItem", 0) / (double) n);
             }
-            // Two transactions for a user with a quota (reserve, settle), one without (settle). The settled amounts
-            // follow as plain atomic ADDs, one per counter item (budget windows, token counters, rollups, the
+            // A user with a quota: one transaction (the reservation); without one, none. The settlement is one
+            // conditional PutItem of the usage record (keyed by the request, so it applies once). The settled
+            // amounts follow as plain atomic ADDs, one per counter item (budget windows, token counters, rollups, the
             // credential's day), because hot items in transactions conflict under concurrency.
-            assertEquals(List.of(2, 2, 1), transactions, lines.toString());
+            assertEquals(List.of(1, 1, 0), transactions, lines.toString());
+            assertEquals(List.of(1, 1, 1), puts, lines.toString());
             assertTrue(updates.get(0) <= 8 && updates.get(2) <= 4, lines.toString());
         }
     }
