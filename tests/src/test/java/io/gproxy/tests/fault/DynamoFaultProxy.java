@@ -37,14 +37,14 @@ public final class DynamoFaultProxy implements AutoCloseable {
 
     /** One DynamoDB call as the proxy saw it: the operation ("TransactWriteItems") and the JSON request body. */
     public record Call(String operation, String body) {
-        /** A reservation: the transaction that puts the {@code RES#} marker (settlements delete it). */
+        /** A reservation: the transaction that puts the {@code RES#} marker. */
         public boolean isReservation() {
-            return operation.equals("TransactWriteItems") && body.contains("\"Put\"") && body.contains("\"RES#");
+            return operation.equals("TransactWriteItems") && !isSettlement();
         }
 
-        /** A settlement: the transaction that deletes the reservation marker or puts the {@code STL#} one. */
+        /** A settlement: the transaction that deletes the reservation marker (or puts an {@code STL#} one). */
         public boolean isSettlement() {
-            return operation.equals("TransactWriteItems") && !isReservation();
+            return operation.equals("TransactWriteItems") && (body.contains("\"Delete\"") || body.contains("\"STL#"));
         }
     }
 
