@@ -344,8 +344,11 @@ public final class GatewayPipeline {
         try {
             return Json.parse(cipher.open(credential.sealedSecret(), credential.secretContext()).getBytes(StandardCharsets.UTF_8));
         } catch (SecretSealingException | IOException e) {
+            // The cipher's messages name the entity and the KMS error (throttled, unavailable, refused, tampered) and
+            // never secret material; a JSON parser's message could quote the opened secret, so it gets a fixed reason.
+            String reason = e instanceof SecretSealingException ? e.getMessage() : "the opened secret is not JSON";
             System.err.println("{\"level\":\"warn\",\"msg\":\"credential skipped: secret does not open\",\"credential_id\":"
-                    + credential.id() + "}");
+                    + credential.id() + ",\"reason\":" + Json.MAPPER.valueToTree(reason) + "}");
             return null;
         }
     }
