@@ -407,7 +407,10 @@ public final class GatewayPipeline {
         try {
             node = Json.parse(bytes);
         } catch (JsonProcessingException e) {
-            throw GatewayError.badRequest("malformed JSON body: " + e.getOriginalMessage());
+            // the parser's own words, minus the Java types it sometimes names ("bound as `com.fasterxml...`")
+            String problem = e.getOriginalMessage().replaceAll("\\s*\\(bound as `[^`]*`\\)", "")
+                    .replaceAll("`(java|javax|com|org|io)\\.[^`]*`", "value");
+            throw GatewayError.badRequest("malformed JSON body: " + problem);
         } catch (IOException e) {
             throw GatewayError.badRequest("malformed JSON body");
         }
