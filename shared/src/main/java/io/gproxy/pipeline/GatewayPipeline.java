@@ -222,7 +222,8 @@ public final class GatewayPipeline {
                     boolean ok = response.status() >= 200 && response.status() < 300;
                     UpstreamAnswer answer = null;
                     if (!ok) {
-                        answer = UpstreamAnswer.buffer(response); // only non-2xx bodies are read before classifying
+                        // only non-2xx bodies are read before classifying; what they quote of our credential is cut
+                        answer = UpstreamAnswer.buffer(response).redact(secret);
                         log.upstreamAnswered();
                     }
                     Disposition disposition = channel.classify(response.status(), response.headers(),
@@ -240,7 +241,7 @@ public final class GatewayPipeline {
                         return relayed;
                     }
                     if (answer == null) { // a 2xx the channel refused (e.g. an error envelope): read it for relaying
-                        answer = UpstreamAnswer.buffer(response);
+                        answer = UpstreamAnswer.buffer(response).redact(secret);
                         log.upstreamAnswered();
                     }
                     answer = new UpstreamAnswer(answer.status(), answer.headers(), channel.shapeResponse(answer.body(),
