@@ -144,9 +144,10 @@ public final class RequestClassifier {
         if (colon < 0) {
             return null;
         }
-        // {version}/models/<model>:verb and nothing else: segments before "models" would be forwarded upstream as
-        // part of the provider path, letting a client aim the gateway's credential at other upstream endpoints
-        int modelsAt = rest.get(0).equals("models") ? 0 : -1;
+        // Unscoped: {version}/models/<model>:verb and nothing else, since segments before "models" would travel
+        // upstream in the provider path to whatever provider the model resolves to. A scoped path is the provider's
+        // own (Vertex: projects/<p>/locations/<l>/publishers/google/models/<m>:verb) and is the client's to choose.
+        int modelsAt = scopedProvider != null ? rest.lastIndexOf("models") : rest.get(0).equals("models") ? 0 : -1;
         if (modelsAt < 0 || modelsAt == rest.size() - 1) {
             return null;
         }

@@ -32,6 +32,8 @@ public final class BadInputGenerator {
     // "//" is left out on purpose: empty segments are ignored, so /v1/chat//completions is the same route
     private static final String[] PATH_TRICKS = {"/../", "/%2e%2e/", "/%2E%2E/", "%2F", "%252F", "/./", "/%00/",
             "/%2f..%2f", "/.%2e/", "/;/", "/%20/", "/%C0%AF/"};
+    private static final String[] ALWAYS_REFUSED = {"/../", "/%2e%2e/", "/%2E%2E/", "%2F", "/./", "/%00/", "/%2f..%2f",
+            "/.%2e/", "/%C0%AF/"};
     /** Reserved first segments: never a provider name, so never a scoped route. */
     private static final String[] RESERVED_PREFIXES = {"/admin", "/console", "/user", "/healthz", "/version", "/metrics",
             "/v1/v1", "/V1"};
@@ -209,6 +211,11 @@ public final class BadInputGenerator {
     private BadRequest pathTrick(BadInputKind kind, Route r) {
         String path = r.pathFor("fast");
         String trick = PATH_TRICKS[random.nextInt(PATH_TRICKS.length)];
+        if (scoped(r)) {
+            // a scoped path is the provider's own and may carry extra segments (Vertex's projects/...): only the
+            // tricks that are never a valid segment
+            trick = ALWAYS_REFUSED[random.nextInt(ALWAYS_REFUSED.length)];
+        }
         List<Integer> slashes = new ArrayList<>();
         for (int i = 0; i < path.length(); i++) {
             if (path.charAt(i) == '/') {
