@@ -127,7 +127,9 @@ class KmsFaultTest {
         assertEquals(before.get("committed"), books.aliceTotal().get("committed"), "reservation released");
         assertTrue(books.usage(r.headers().firstValue("x-gproxy-request-id").orElseThrow()).isEmpty());
         kms.heal();
+        Map<String, Long> healed = books.aliceTotal();
         assertEquals(200, send().statusCode(), "serves again once KMS is back");
+        books.awaitSettled(healed, "after KMS is back"); // settled before the next test reads the books
     }
 
     private static void assertNoSecret(String text) {
