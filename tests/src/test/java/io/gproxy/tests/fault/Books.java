@@ -112,6 +112,18 @@ public final class Books implements AutoCloseable {
         return found.get(0);
     }
 
+    /**
+     * Forgets shared credential health (items {@code pk = HEALTH}, where the gateway keeps it in the table): one
+     * case's cooldown must not decide the next case. Nothing to do where health is per container only.
+     */
+    public void forgetHealth() {
+        var items = ddb.query(q -> q.tableName(table).consistentRead(true).keyConditionExpression("pk = :pk")
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("HEALTH")))).items();
+        for (Map<String, AttributeValue> i : items) {
+            ddb.deleteItem(d -> d.tableName(table).key(Map.of("pk", i.get("pk"), "sk", i.get("sk"))));
+        }
+    }
+
     public static long delta(Map<String, Long> before, Map<String, Long> after, String field) {
         return after.getOrDefault(field, 0L) - before.getOrDefault(field, 0L);
     }

@@ -42,9 +42,13 @@ public final class DynamoFaultProxy implements AutoCloseable {
             return operation.equals("TransactWriteItems") && !isSettlement();
         }
 
-        /** A settlement: the transaction that deletes the reservation marker (or puts an {@code STL#} one). */
+        /**
+         * A settlement: the transaction that deletes the reservation marker (or puts an {@code STL#} one), or, where
+         * the settlement is one conditional write of the usage record, that {@code PutItem}.
+         */
         public boolean isSettlement() {
-            return operation.equals("TransactWriteItems") && (body.contains("\"Delete\"") || body.contains("\"STL#"));
+            return operation.equals("TransactWriteItems") && (body.contains("\"Delete\"") || body.contains("\"STL#"))
+                    || operation.equals("PutItem") && (body.contains("\"USE#") || body.contains("\"STL#"));
         }
     }
 

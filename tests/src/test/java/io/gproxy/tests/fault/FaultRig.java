@@ -67,6 +67,7 @@ final class FaultRig implements AutoCloseable {
         if (http != null) {
             http.close();
         }
+        books.forgetHealth();
         gateway = Gateway.builder().config(config).dynamoDb(ddb)
                 .log(new PrintStream(log, true, StandardCharsets.UTF_8)).build();
         gateway.configCache().reload();
