@@ -8,7 +8,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,7 +36,6 @@ final class ScriptedUpstream implements AutoCloseable {
     private final ConcurrentLinkedQueue<Behaviour> script = new ConcurrentLinkedQueue<>();
     private final AtomicInteger requests = new AtomicInteger();
     private final Thread acceptor;
-    private volatile String lastRequestHead = "";
 
     ScriptedUpstream() throws IOException {
         server = new ServerSocket(0, 64, InetAddress.getLoopbackAddress());
@@ -60,10 +58,6 @@ final class ScriptedUpstream implements AutoCloseable {
 
     int requests() {
         return requests.get();
-    }
-
-    String lastRequestHead() {
-        return lastRequestHead;
     }
 
     private void acceptLoop() {
@@ -218,7 +212,6 @@ final class ScriptedUpstream implements AutoCloseable {
             }
         }
         String headText = head.toString(StandardCharsets.ISO_8859_1);
-        lastRequestHead = headText;
         long length = 0;
         for (String line : headText.split("\r\n")) {
             if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
@@ -232,9 +225,5 @@ final class ScriptedUpstream implements AutoCloseable {
     public void close() throws IOException {
         server.close();
         acceptor.interrupt();
-    }
-
-    static List<Behaviour> all() {
-        return List.of(Behaviour.values());
     }
 }
