@@ -33,7 +33,14 @@ final class ExchangeAdapter implements HttpHandler {
         HttpResponse response = null;
         try {
             byte[] body = readBounded(exchange);
-            response = body == null ? handler.payloadTooLarge() : handler.handle(toRequest(exchange, body));
+            if (body == null) {
+                response = handler.payloadTooLarge();
+                // the rest of the body is still on the connection, unread: tell the client not to reuse it, or its
+                // next request on this connection fails without an answer
+                response.headers().set("connection", "close");
+            } else {
+                response = handler.handle(toRequest(exchange, body));
+            }
             send(exchange, response);
         } catch (IOException clientGone) {
             // the client hung up; nothing left to tell it
@@ -66,19 +73,23 @@ final class ExchangeAdapter implements HttpHandler {
         }
     }
 
+    /** Beyond the limit, up to this much more is read and thrown away so the client can read its 413. */
+    static final long DRAIN_BYTES = 4L * 1024 * 1024;
+
     private byte[] readBounded(HttpExchange exchange) throws IOException {
         long max = handler.maxBodyBytes();
+        InputStream in = exchange.getRequestBody();
         String length = exchange.getRequestHeaders().getFirst("content-length");
         if (length != null) {
             try {
                 if (Long.parseLong(length.trim()) > max) {
+                    discard(in);
                     return null;
                 }
             } catch (NumberFormatException ignored) {
                 // let the bounded read decide
             }
         }
-        InputStream in = exchange.getRequestBody();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] buf = new byte[16 * 1024];
         long total = 0;
@@ -86,11 +97,25 @@ final class ExchangeAdapter implements HttpHandler {
         while ((n = in.read(buf)) >= 0) {
             total += n;
             if (total > max) {
+                discard(in);
                 return null;
             }
             out.write(buf, 0, n);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * Reads (and keeps nothing of) what a client is still sending after its body was refused, up to
+     * {@link #DRAIN_BYTES}: a client still uploading when the connection closes sees a reset instead of its 413.
+     */
+    private static void discard(InputStream in) throws IOException {
+        byte[] buf = new byte[16 * 1024];
+        long left = DRAIN_BYTES;
+        int n;
+        while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) >= 0) {
+            left -= n;
+        }
     }
 
     private static HttpRequest toRequest(HttpExchange exchange, byte[] body) {

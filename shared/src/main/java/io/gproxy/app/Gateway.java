@@ -223,11 +223,17 @@ public final class Gateway {
         return MasterKeyCipher.fromBase64(config.masterKey());
     }
 
-    /** A DynamoDB client on the url-connection HTTP client; static dummy credentials when pointed at DynamoDB Local. */
+    /**
+     * A DynamoDB client on the url-connection HTTP client; static dummy credentials when pointed at DynamoDB Local.
+     * Standard retries (3 attempts) instead of the SDK's DynamoDB default (9 attempts, throttling backing off up to
+     * 20 s): the request path must fail closed within a second or two while the table throttles or is down, not hold
+     * every client for half a minute; the counter store retries its own writes where retrying is safe.
+     */
     public static DynamoDbClient dynamoFromConfig(RuntimeConfig config) {
         var b = DynamoDbClient.builder()
                 .region(Region.of(config.region()))
-                .httpClient(UrlConnectionHttpClient.create());
+                .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(o -> o.retryStrategy(software.amazon.awssdk.core.retry.RetryMode.STANDARD));
         if (config.dynamoEndpoint() != null) {
             b.endpointOverride(URI.create(config.dynamoEndpoint()))
                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));

@@ -152,8 +152,8 @@ public final class Admission {
         }
         TextTokens relayed = new TextTokens();
         AtomicBoolean complete = new AtomicBoolean();
+        SideReader reader = new SideReader(clientSse ? clientCodec : null, relayed);
         HttpResponse watched = response.withStream(sink -> {
-            SideReader reader = new SideReader(clientSse ? clientCodec : null, relayed);
             response.stream().writeTo(new BodySink() {
                 @Override
                 public void write(byte[] bytes, int offset, int length) throws IOException {
@@ -168,8 +168,11 @@ public final class Admission {
             });
             complete.set(true); // every byte went out; a failure (client gone, upstream cut) skips this line
         });
-        watched.onComplete(() -> settle(settlement(usage.get(), complete.get() ? Ended.COMPLETE : Ended.INTERRUPTED,
-                relayed::tokens), onSettled));
+        // Complete only when every byte went out AND the client's stream ended as its protocol ends: a stream that
+        // carried an error frame (garbage from the upstream) or stopped before its finish event (truncated upstream)
+        // was not served in full, even though the transport closed cleanly.
+        watched.onComplete(() -> settle(settlement(usage.get(),
+                complete.get() && reader.endedWell() ? Ended.COMPLETE : Ended.INTERRUPTED, relayed::tokens), onSettled));
         return watched;
     }
 
@@ -292,15 +295,27 @@ public final class Admission {
     /** Reads the relayed stream in the client's protocol on the side, for the text it carries; never disturbs it. */
     private static final class SideReader {
         private final TextTokens text;
+        private final boolean reading;
         private SseDecoder frames;
         private StreamDecoder decoder;
+        private volatile boolean finished;
+        private volatile boolean failed;
 
         SideReader(ProtocolCodec codec, TextTokens text) {
             this.text = text;
+            this.reading = codec != null;
             if (codec != null) {
                 this.frames = new SseDecoder();
                 this.decoder = codec.newStreamDecoder(TransformContext.now());
             }
+        }
+
+        /**
+         * Whether the client's stream ended as its protocol ends: a finish event, no error frame, nothing unreadable.
+         * Streams read as raw bytes (a Gemini JSON array) cannot tell, and count as ended well.
+         */
+        boolean endedWell() {
+            return !reading || (finished && !failed && decoder != null);
         }
 
         void feed(byte[] bytes, int offset, int length) {
@@ -317,6 +332,10 @@ public final class Admission {
                             text.add(r.text());
                         } else if (e instanceof StreamEvent.ToolArgumentsDelta a) {
                             text.add(a.partialJson());
+                        } else if (e instanceof StreamEvent.Finish) {
+                            finished = true;
+                        } else if (e instanceof StreamEvent.Error) {
+                            failed = true;
                         }
                     }
                 }

@@ -152,7 +152,9 @@ public final class Billing {
             }
         }
         boolean reserved = false;
-        if (!updates.isEmpty()) {
+        // Content generation always reserves, if only its marker: a store that cannot take the reservation refuses
+        // the request (fail closed) rather than serving one whose usage record could not be written either.
+        if (!updates.isEmpty() || billed) {
             try {
                 store.reserve(r.requestId(), updates, now.getEpochSecond() + MARKER_TTL_SECONDS);
                 reserved = true;

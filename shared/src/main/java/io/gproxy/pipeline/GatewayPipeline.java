@@ -262,7 +262,8 @@ public final class GatewayPipeline {
                     boolean ok = response.status() >= 200 && response.status() < 300;
                     UpstreamAnswer answer = null;
                     if (!ok) {
-                        answer = UpstreamAnswer.buffer(response); // only non-2xx bodies are read before classifying
+                        // only non-2xx bodies are read before classifying; what they quote of our credential is cut
+                        answer = UpstreamAnswer.buffer(response).redact(secret);
                         log.upstreamAnswered();
                     }
                     Disposition disposition = channel.classify(response.status(), response.headers(),
@@ -300,7 +301,7 @@ public final class GatewayPipeline {
                         health.record(channel, credential.id(), model, disposition, clock.instant());
                     }
                     if (answer == null) { // a 2xx the channel refused (e.g. an error envelope): read it for relaying
-                        answer = UpstreamAnswer.buffer(response);
+                        answer = UpstreamAnswer.buffer(response).redact(secret);
                         log.upstreamAnswered();
                     }
                     RequestCapture.end(captured, answer.status(), millisSince(sentAt), disposition,
@@ -449,8 +450,11 @@ public final class GatewayPipeline {
         try {
             return Json.parse(cipher.open(credential.sealedSecret(), credential.secretContext()).getBytes(StandardCharsets.UTF_8));
         } catch (SecretSealingException | IOException e) {
+            // The cipher's messages name the entity and the KMS error (throttled, unavailable, refused, tampered) and
+            // never secret material; a JSON parser's message could quote the opened secret, so it gets a fixed reason.
+            String reason = e instanceof SecretSealingException ? e.getMessage() : "the opened secret is not JSON";
             System.err.println("{\"level\":\"warn\",\"msg\":\"credential skipped: secret does not open\",\"credential_id\":"
-                    + credential.id() + "}");
+                    + credential.id() + ",\"reason\":" + Json.MAPPER.valueToTree(reason) + "}");
             return null;
         }
     }
@@ -519,7 +523,10 @@ public final class GatewayPipeline {
         try {
             node = Json.parse(bytes);
         } catch (JsonProcessingException e) {
-            throw GatewayError.badRequest("malformed JSON body: " + e.getOriginalMessage());
+            // the parser's own words, minus the Java types it sometimes names ("bound as `com.fasterxml...`")
+            String problem = e.getOriginalMessage().replaceAll("\\s*\\(bound as `[^`]*`\\)", "")
+                    .replaceAll("`(java|javax|com|org|io)\\.[^`]*`", "value");
+            throw GatewayError.badRequest("malformed JSON body: " + problem);
         } catch (IOException e) {
             throw GatewayError.badRequest("malformed JSON body");
         }

@@ -23,6 +23,10 @@ public final class ModelResolver {
         String requested = request.model();
         if (request.scopedProvider() != null) {
             Provider provider = enabledProvider(snapshot, request.scopedProvider());
+            if (request.operation().isContentGeneration() && (requested == null || requested.isBlank())) {
+                // refused here, before admission: the upstream would refuse it anyway, after a rate-limit slot was taken
+                throw GatewayError.badRequest("the request names no model");
+            }
             String model = requested == null ? null : applyAliases(snapshot.providerAliases(provider.name()), requested);
             return new Resolution(requested, null, List.of(new Target(provider, model, null)));
         }

@@ -104,9 +104,16 @@ final class ResponseRelay {
     private static HttpResponse relayBody(UpstreamCall call, UpstreamResponse response, RequestLog log) throws GatewayError {
         UpstreamAnswer answer = UpstreamAnswer.buffer(response);
         if (call.upstreamCodec() != null) {
+            JsonNode parsed;
             try {
-                log.usage(call.upstreamCodec().decodeResponse(Json.parse(answer.body()), TransformContext.now()).usage());
-            } catch (TransformException | IOException | RuntimeException unreadable) {
+                parsed = Json.parse(answer.body());
+            } catch (IOException notJson) {
+                // a 2xx whose body is not JSON at all (cut short, garbage) is an upstream failure, not an answer
+                throw GatewayError.upstreamFailed();
+            }
+            try {
+                log.usage(call.upstreamCodec().decodeResponse(parsed, TransformContext.now()).usage());
+            } catch (TransformException | RuntimeException unreadable) {
                 // the client gets the body as it came; only the usage stays unknown
             }
         }

@@ -50,7 +50,12 @@ public final class UpstreamClient {
     }
 
     /**
-     * @param stream true for streaming calls: no total timeout (thinking models may take long between events)
+     * The timeout bounds the wait for the response's status and headers, for streams too: the JDK client stops the
+     * timer once the headers are in (the body is an {@code InputStream}), so a stream may take as long as it likes
+     * between events, but an upstream that accepts a request and never answers cannot hold it (and its budget
+     * reservation) forever.
+     *
+     * @param stream true for streaming calls
      */
     public UpstreamResponse send(UpstreamRequest request, boolean stream) throws IOException, InterruptedException {
         return send(request, stream, OutboundProxy.DIRECT);
@@ -63,9 +68,7 @@ public final class UpstreamClient {
         if ("http".equals(request.uri().getScheme())) {
             b.version(HttpClient.Version.HTTP_1_1);
         }
-        if (!stream) {
-            b.timeout(responseTimeout);
-        }
+        b.timeout(responseTimeout);
         request.headers().asMap().forEach((name, values) -> values.forEach(v -> b.header(name, v)));
         if (request.body() != null) {
             b.method(request.method(), HttpRequest.BodyPublishers.ofByteArray(request.body()));

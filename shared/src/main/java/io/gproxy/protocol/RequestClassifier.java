@@ -144,7 +144,10 @@ public final class RequestClassifier {
         if (colon < 0) {
             return null;
         }
-        int modelsAt = rest.lastIndexOf("models");
+        // Unscoped: {version}/models/<model>:verb and nothing else, since segments before "models" would travel
+        // upstream in the provider path to whatever provider the model resolves to. A scoped path is the provider's
+        // own (Vertex: projects/<p>/locations/<l>/publishers/google/models/<m>:verb) and is the client's to choose.
+        int modelsAt = scopedProvider != null ? rest.lastIndexOf("models") : rest.get(0).equals("models") ? 0 : -1;
         if (modelsAt < 0 || modelsAt == rest.size() - 1) {
             return null;
         }
@@ -216,6 +219,14 @@ public final class RequestClassifier {
                 i = (end < 0 ? s.length() : end) - 1;
             }
         }
-        return out.toString(StandardCharsets.UTF_8);
+        // strictly UTF-8: an overlong or broken sequence (%C0%AF, the classic encoded '/') is refused, not replaced
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(out.toByteArray())).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new UnsupportedPathException("unsupported path");
+        }
     }
 }

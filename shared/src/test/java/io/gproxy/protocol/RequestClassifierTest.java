@@ -139,6 +139,12 @@ class RequestClassifierTest {
                         .is("create_embedding", "gemini", false, "text-embedding-004", null, "/v1beta/models/text-embedding-004:batchEmbedContents"),
                 post(FLASH + ":unknownVerb", "{}").unsupported(),
                 post("/v1beta/models:generateContent", "{}").unsupported(), // no model
+                // issue 10: nothing may precede "models" (it would travel upstream in the provider path), and
+                // percent-encoded segments must be UTF-8 (%C0%AF is an overlong '/')
+                post("/v1beta/user/x/models/gemini-2.5-flash:generateContent", "{}").unsupported(),
+                post("/v1beta/tunedModels/models/gemini-2.5-flash:generateContent", "{}").unsupported(),
+                post("/v1beta/models/%C0%AF/gemini-2.5-flash:generateContent", "{}").unsupported(),
+                post("/v1/chat%C0%AFcompletions", "{}").unsupported(),
                 // the Gemini verbs are matched on /v1 as well (Gemini's v1 surface)
                 post("/v1/models/gemini-2.5-flash:generateContent", "{}")
                         .is("generate_content", GEMINI_CONTENT, false, "gemini-2.5-flash", null, "/v1/models/gemini-2.5-flash:generateContent"),

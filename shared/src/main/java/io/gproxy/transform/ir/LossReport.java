@@ -26,8 +26,20 @@ public final class LossReport {
         return dropped.isEmpty();
     }
 
-    /** Header value: comma-separated, sorted for stable output. */
+    /**
+     * Header value: comma-separated, sorted for stable output. Names can be a client's own field names, so
+     * anything but printable ASCII becomes '?' (a control character would make the header invalid, or worse) and the
+     * value is bounded.
+     */
     public String headerValue() {
-        return String.join(",", new java.util.TreeSet<>(dropped()));
+        String joined = String.join(",", new java.util.TreeSet<>(dropped()));
+        StringBuilder out = new StringBuilder(Math.min(joined.length(), MAX_HEADER_CHARS));
+        for (int i = 0; i < joined.length() && out.length() < MAX_HEADER_CHARS; i++) {
+            char c = joined.charAt(i);
+            out.append(c > 0x20 && c < 0x7f ? c : '?');
+        }
+        return out.toString();
     }
+
+    private static final int MAX_HEADER_CHARS = 1024;
 }

@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.LongAdder;
  * fresh data directory) under 32 connections of mixed traffic for 30 s: non-stream and streamed Chat, Claude and
  * Gemini passthrough streams, and every cross-protocol stream the pipeline can serve. Any non-200, transport
  * error or stream that does not end as its protocol ends is an unexpected error; the run fails unless there are
- * none. Heap is measured after a full GC before and after the load.
+ * none, and unless DynamoDB holds exactly one usage record per request served (probes and warm-up included): nothing
+ * lost, nothing twice. Heap is measured after a full GC before and after the load.
  */
 final class SoakRun {
     static final int CONNECTIONS = 32;
@@ -84,8 +85,12 @@ final class SoakRun {
             List<Kind> schedule = new ArrayList<>();
             List<String> left = new ArrayList<>();
             Map<String, LongAdder> probeErrors = new ConcurrentHashMap<>();
+            LongAdder served = new LongAdder(); // every 200 the gateway answered: each must have its usage record
             for (Kind k : candidates) {
                 Http.StreamTiming t = Http.stream(client, k.request());
+                if (t.status() == 200) {
+                    served.increment();
+                }
                 if (t.status() == 501) {
                     left.add(k.name() + " (501: codec missing)");
                 } else if (!t.ok() || !t.tail().contains(k.terminator())) {
@@ -102,15 +107,17 @@ final class SoakRun {
                 return 1;
             }
             long warmMillis = 3000;
-            load(client, schedule, warmMillis, new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), new LatencyStats.Recorder[1]);
+            load(client, schedule, warmMillis, new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), new LatencyStats.Recorder[1],
+                    served);
             long heapBefore = heapAfterGc();
             Map<String, LongAdder> counts = new ConcurrentHashMap<>();
             Map<String, LongAdder> errors = new ConcurrentHashMap<>(probeErrors);
             LatencyStats.Recorder[] latency = new LatencyStats.Recorder[1];
             long t0 = System.nanoTime();
-            load(client, schedule, o.soakSeconds() * 1000L, counts, errors, latency);
+            load(client, schedule, o.soakSeconds() * 1000L, counts, errors, latency, served);
             double seconds = (System.nanoTime() - t0) / 1e9;
             long heapAfter = heapAfterGc();
+            long records = UsageCount.settle(server.dynamoEndpoint(), io.gproxy.app.RuntimeConfig.DEFAULT_TABLE, served.sum());
             long total = counts.values().stream().mapToLong(LongAdder::sum).sum();
             long unexpected = errors.values().stream().mapToLong(LongAdder::sum).sum();
 
@@ -121,6 +128,8 @@ final class SoakRun {
                     String.format(Locale.ROOT, "%,d", e.getValue().sum())));
             t.row(null, null, "unexpected errors (must be 0)", unexpected == 0 ? "0" : unexpected + " " + errors.entrySet().stream()
                     .map(e -> e.getKey() + " ×" + e.getValue().sum()).toList());
+            t.row(null, null, "usage records / requests served (must be equal)", String.format(Locale.ROOT, "%,d / %,d%s",
+                    records, served.sum(), records == served.sum() ? "" : "  MISMATCH"));
             LatencyStats lat = latency[0].stats();
             t.row(null, null, "latency to last byte p50 / p99", LatencyStats.ms(lat.p50()) + " / " + LatencyStats.ms(lat.p99()));
             t.row(null, null, "heap after full GC, before → after", Cells.mb(heapBefore) + " → " + Cells.mb(heapAfter)
@@ -130,7 +139,8 @@ final class SoakRun {
                 t.row(null, null, "left out of the mix", String.join(", ", left));
             }
             t.footnote("Streams carry " + STREAM_EVENTS + " deltas; mocks answer at once. Local mode: DynamoDB Local on disk in "
-                    + o.root().relativize(data) + ".");
+                    + o.root().relativize(data) + ". Requests served counts every 200 of the run (probes and the 3 s "
+                    + "warm-up included); usage records are counted in the table afterwards.");
             String section = String.format(Locale.ROOT, "## %s — soak%n%nMachine: %s.%nCommand: `%s`.%n%n%s", date,
                     machine.summary(), command, t.render());
             System.out.println();
@@ -139,7 +149,7 @@ final class SoakRun {
             if (o.record()) {
                 ResultsFile.append(o.docsFile(), section);
             }
-            return unexpected == 0 ? 0 : 1;
+            return unexpected == 0 && records == served.sum() ? 0 : 1;
         } finally {
             server.close();
             mocks.forEach(MockUpstream::close);
@@ -147,7 +157,8 @@ final class SoakRun {
     }
 
     private static void load(HttpClient client, List<Kind> schedule, long millis, Map<String, LongAdder> counts,
-                                                  Map<String, LongAdder> errors, LatencyStats.Recorder[] latency) throws Exception {
+                             Map<String, LongAdder> errors, LatencyStats.Recorder[] latency, LongAdder served)
+            throws Exception {
         long deadline = System.nanoTime() + millis * 1_000_000L;
         AtomicLong ticket = new AtomicLong();
         List<LatencyStats.Recorder> recorders = new ArrayList<>();
@@ -161,6 +172,9 @@ final class SoakRun {
                         Kind k = schedule.get((int) (ticket.getAndIncrement() % schedule.size()));
                         Http.StreamTiming t = Http.stream(client, k.request());
                         counts.computeIfAbsent(k.name(), x -> new LongAdder()).increment();
+                        if (t.status() == 200) {
+                            served.increment();
+                        }
                         if (!t.ok() || !t.tail().contains(k.terminator())) {
                             errors.computeIfAbsent(k.name() + " HTTP " + t.status(), x -> new LongAdder()).increment();
                         } else {

@@ -365,12 +365,13 @@ class BillingEndToEndTest {
                 puts.add(counter.calls().getOrDefault("PutItem", 0) / n);
                 updates.add(counter.calls().getOrDefault("UpdateItem", 0) / (double) n);
             }
-            // A user with a quota: one transaction (the reservation); without one, none. The settlement is one
-            // conditional PutItem of the usage record (keyed by the request, so it applies once). The settled
-            // amounts follow as plain atomic ADDs, one per counter item (budget windows, token counters, rollups, the
-            // credential's day), because hot items in transactions conflict under concurrency.
+            // A user with a quota: one transaction (the reservation); a user without limits reserves its marker
+            // alone, one conditional PutItem, so a store that is down refuses the request (fail closed). The
+            // settlement is one conditional PutItem of the usage record (keyed by the request, so it applies once).
+            // The settled amounts follow as plain atomic ADDs, one per counter item (budget windows, token counters,
+            // rollups, the credential's day), because hot items in transactions conflict under concurrency.
             assertEquals(List.of(1, 1, 0), transactions, lines.toString());
-            assertEquals(List.of(1, 1, 1), puts, lines.toString());
+            assertEquals(List.of(1, 1, 2), puts, lines.toString());
             assertTrue(updates.get(0) <= 8 && updates.get(2) <= 4, lines.toString());
         }
     }
