@@ -107,7 +107,9 @@ class DynamoCostTest {
         }
         Map<String, Integer> calls = counter.snapshot();
         System.out.println("[pipeline] DynamoDB calls for " + n + " requests, capture on, no quota: " + calls);
-        assertEquals(n, calls.get("PutItem"), "one capture write per request (settlement writes in its transaction): " + calls);
+        // per request: the marker-only reservation, the usage record (the settlement) and the capture
+        assertEquals(3 * n, calls.get("PutItem"), "one capture write per request on top of billing's two: " + calls);
+        assertEquals(null, calls.get("TransactWriteItems"), "no transaction for a user without limits: " + calls);
         assertEquals(null, calls.get("Query"), "no reads per request: " + calls);
         assertEquals(null, calls.get("GetItem"), "no reads per request: " + calls);
     }
