@@ -14,7 +14,7 @@ import java.util.function.Consumer;
  * (the leader) merges everything queued — the same item's amounts summed — and writes each item once, then
  * releases all the settlements it wrote for. Under load many requests share the same budget windows, rollups and
  * credential days, so a hundred settlements may cost ten writes instead of seven hundred; alone, a settlement
- * writes its own items as before. No background thread: the leader is a settling thread, so a Lambda invocation
+ * writes its own items as before. The items of a batch are written in parallel. No background thread: the leader is a settling thread, so a Lambda invocation
  * that settles also finishes its own writes before it ends.
  */
 final class CounterBatcher {
@@ -67,12 +67,41 @@ final class CounterBatcher {
                 }
             }
             try {
-                merge(batch).forEach(writer);
+                writeAll(merge(batch));
             } finally {
                 synchronized (lock) {
                     batch.forEach(p -> p.done = true);
                     flushing = false;
                     lock.notifyAll();
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Writes the items side by side (each its own virtual thread): they are independent, so a settlement waits for
+     * the slowest write rather than for their sum. Interrupts are deferred: a settlement must finish its writes.
+     */
+    private void writeAll(List<CounterUpdate> items) {
+        if (items.size() == 1) {
+            writer.accept(items.get(0));
+            return;
+        }
+        List<Thread> threads = new ArrayList<>(items.size());
+        for (CounterUpdate u : items) {
+            threads.add(Thread.ofVirtual().name("gproxy-settle-add").start(() -> writer.accept(u)));
+        }
+        boolean interrupted = false;
+        for (Thread t : threads) {
+            while (true) {
+                try {
+                    t.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
                 }
             }
         }
