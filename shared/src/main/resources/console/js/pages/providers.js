@@ -1,6 +1,6 @@
 import { del, get, list, post } from '../api.js';
 import {
-  busy, button, card, clear, confirmAction, crudCard, enabledPill, errorBox, fmtNum, form, h, pageHead, toast, yesNo,
+  busy, button, card, clear, confirmAction, crudCard, enabledPill, errorBox, fmtNum, form, h, modal, pageHead, toast, yesNo,
 } from '../ui.js';
 
 let channelsCache;
@@ -179,8 +179,15 @@ async function renderProvider(root, ctx, id) {
     if (!s) return healthKnown ? h('span', { class: 'pill pill-on' }, 'healthy') : h('span', { class: 'muted', title: 'health not reported' }, 'n/a');
     return h('span', { class: 'pill pill-warn', title: JSON.stringify(s) }, s.status || s.state || 'cooling');
   };
-  root.append(crudCard({
+  const modes = (ch && ch.login_modes) || [];
+  let credentialsCard;
+  const loginActions = [
+    modes.includes('authcode') && button('Log in…', () => oauthLogin(p, () => credentialsCard.reload()), 'btn-small'),
+    modes.includes('device') && button('Device login…', () => deviceLogin(p, () => credentialsCard.reload()), 'btn-small'),
+  ].filter(Boolean);
+  root.append(credentialsCard = crudCard({
     title: 'Credentials', noun: 'credential', testid: 'credentials-table',
+    extraActions: loginActions.length ? h('span', { class: 'actions' }, ...loginActions) : null,
     load: async () => {
       await loadStatuses();
       return list(`/admin/providers/${p.id}/credentials`);
@@ -326,3 +333,68 @@ function credentialBody(v, kinds, row) {
   return body;
 }
 
+
+/**
+ * OAuth login (authorization code with PKCE): the provider's page opens in a new tab, the operator pastes back what it
+ * shows (a code, code#state, or the callback URL), and the gateway creates the credential.
+ */
+async function oauthLogin(p, done) {
+  let started;
+  try {
+    started = await post('/admin/login-flows/start', { provider_id: p.id });
+  } catch (e) {
+    modal('Log in', errorBox(e));
+    return;
+  }
+  const m = modal('Log in to add a credential', h('div', {},
+    h('p', {}, '1. Sign in at the provider (a new tab):'),
+    h('p', {}, h('a', { href: started.authorize_url, target: '_blank', rel: 'noopener noreferrer', 'data-testid': 'oauth-authorize-link' },
+      'Open the sign-in page')),
+    h('p', {}, '2. Paste what the provider shows at the end: the code, or the whole address of the page it ends on.'),
+    form([
+      { name: 'pasted', label: 'Code or callback URL', type: 'text', required: true },
+      { name: 'name', label: 'Credential name', type: 'text' },
+    ], {}, async (v) => {
+      const pasted = v.pasted.trim();
+      const body = { login_session_id: started.login_session_id, provider_id: p.id, name: v.name || undefined };
+      if (/^https?:\/\//.test(pasted)) body.callback_url = pasted; else body.code = pasted;
+      await post('/admin/login-flows/complete', body);
+      toast('Credential added');
+      m.close();
+      await done();
+    }, { submitLabel: 'Add credential', onCancel: () => m.close() })));
+}
+
+/** Device login: show the code and the page to enter it on, then poll until the provider confirms. */
+async function deviceLogin(p, done) {
+  let started;
+  try {
+    started = await post('/admin/login-flows/device/start', { provider_id: p.id });
+  } catch (e) {
+    modal('Device login', errorBox(e));
+    return;
+  }
+  const status = h('p', { class: 'muted' }, 'Waiting for the sign-in…');
+  const m = modal('Device login', h('div', {},
+    h('p', {}, 'Enter this code at ', h('a', { href: started.verification_url, target: '_blank', rel: 'noopener noreferrer' },
+      started.verification_url), ':'),
+    h('p', { class: 'mono device-code', 'data-testid': 'device-code' }, started.user_code),
+    status));
+  const interval = Math.max(1, Number(started.interval_secs) || 5) * 1000;
+  const poll = async () => {
+    if (!m.dialog.isConnected) return; // closed: stop polling
+    try {
+      const r = await post('/admin/login-flows/device/poll', { login_session_id: started.login_session_id });
+      if (r.status === 'ready') {
+        toast('Credential added');
+        m.close();
+        await done();
+        return;
+      }
+      setTimeout(poll, interval);
+    } catch (e) {
+      clear(status, errorBox(e));
+    }
+  };
+  setTimeout(poll, interval);
+}
