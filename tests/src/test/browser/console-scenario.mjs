@@ -21,6 +21,7 @@ const adminUser = env('GPROXY_ADMIN_USER', 'admin');
 const adminPassword = env('GPROXY_ADMIN_PASSWORD');
 const mockUrl = env('MOCK_OPENAI_URL');
 const mockKey = env('MOCK_OPENAI_KEY');
+const oauthTokenUrl = env('MOCK_OAUTH_TOKEN_URL');
 const shots = env('SCREENSHOT_DIR');
 const executablePath = env('CHROMIUM', '/usr/bin/chromium');
 mkdirSync(shots, { recursive: true });
@@ -311,6 +312,31 @@ try {
   await nav('logs');
   await page.locator('[data-testid=audit-table] td', { hasText: '/admin/providers' }).first().waitFor();
   step('audit log lists the console\'s changes');
+
+  // ---- an OAuth credential by login: Claude Code provider whose token endpoint is the test's loopback server
+  const cc = await page.evaluate(async (tokenUrl) => {
+    const r = await fetch('/admin/providers', { method: 'POST', credentials: 'same-origin',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'console-claude-code', channel: 'claudecode', settings_json: { oauth_token_url: tokenUrl } }) });
+    return { status: r.status, body: await r.json() };
+  }, oauthTokenUrl);
+  if (cc.status !== 201) throw new Error(`claude code provider: ${cc.status} ${JSON.stringify(cc.body)}`);
+  await page.goto(`${base}/console#providers/${cc.body.id}`);
+  await page.waitForSelector('.page-head h1:has-text("Provider: console-claude-code")');
+  const oauthCreds = await cardByTitle('Credentials');
+  await oauthCreds.locator('.card-head button', { hasText: 'Log in…' }).click();
+  const link = page.locator('dialog[open] [data-testid=oauth-authorize-link]');
+  await link.waitFor();
+  const href = await link.getAttribute('href');
+  if (!href.startsWith('https://claude.com/cai/oauth/authorize?')) throw new Error(`authorize link ${href}`);
+  const state = new URL(href).searchParams.get('state');
+  if (!new URL(href).searchParams.get('code_challenge')) throw new Error('no PKCE challenge in the authorize link');
+  dlg = await fillDialog({ pasted: `console-code#${state}`, name: 'console-oauth' });
+  await shot('oauth-login');
+  await submitDialog(dlg);
+  await expectToast('Credential added');
+  await oauthCreds.locator('[data-testid=credentials-table] td', { hasText: 'console-oauth' }).waitFor();
+  step('OAuth login: authorize link with PKCE, pasted code exchanged, credential listed');
 
   // ---- log out; the new (non-admin) user gets the portal
   await page.click('.whoami button:has-text("Log out")');

@@ -75,18 +75,26 @@ function priceRulesCard() {
       { label: 'Status', get: (r) => enabledPill(r.enabled) },
     ],
     defaults: { match_type: 'exact' },
-    fields: () => [
+    // the list is read again when the form opens: the card's own load may not have finished yet
+    fields: async () => {
+      providers = await list('/admin/providers').catch(() => providers);
+      return priceRuleFields(providers, price);
+    },
+    save: (v, row) => post('/admin/price-rules', row ? { ...v, id: row.id } : v),
+    remove: (r) => del(`/admin/price-rules/${r.id}`),
+    describe: (r) => `price rule for ${r.model_match}`,
+  });
+}
+
+function priceRuleFields(providers, price) {
+  return [
       { name: 'provider_id', label: 'Provider', type: 'select', numeric: true, options: [['', 'all providers'], ...providers.map((p) => [p.id, p.name])] },
       { name: 'match_type', label: 'Match', type: 'select', options: [['exact', 'exact model name'], ['contains', 'model name contains']] },
       { name: 'model_match', label: 'Model', required: true },
       price('input_price', 'Input'), price('output_price', 'Output'), price('cache_read_price', 'Cache read'),
       price('cache_creation_5m_price', 'Cache write (5 min)'), price('cache_creation_1h_price', 'Cache write (1 h)'),
       { name: 'enabled', label: 'Enabled', type: 'checkbox' },
-    ],
-    save: (v, row) => post('/admin/price-rules', row ? { ...v, id: row.id } : v),
-    remove: (r) => del(`/admin/price-rules/${r.id}`),
-    describe: (r) => `price rule for ${r.model_match}`,
-  });
+  ];
 }
 
 function providerFields(chs, row) {

@@ -91,11 +91,15 @@ function renderOrgs(root, ot) {
       { label: 'Org', get: (t) => (ot.orgs.find((o) => Number(o.id) === Number(t.org_id)) || {}).name || t.org_id },
       { label: 'Status', get: (t) => enabledPill(t.enabled) },
     ],
-    fields: () => [
-      { name: 'org_id', label: 'Org', type: 'select', numeric: true, required: true, options: ot.orgs.map((o) => [o.id, o.name]) },
-      { name: 'name', label: 'Name', required: true },
-      { name: 'enabled', label: 'Enabled', type: 'checkbox' },
-    ],
+    // orgs are read again when the form opens: one created a moment ago on this page must be offered
+    fields: async () => {
+      const orgs = await list('/admin/orgs').catch(() => ot.orgs);
+      return [
+        { name: 'org_id', label: 'Org', type: 'select', numeric: true, required: true, options: orgs.map((o) => [o.id, o.name]) },
+        { name: 'name', label: 'Name', required: true },
+        { name: 'enabled', label: 'Enabled', type: 'checkbox' },
+      ];
+    },
     save: (v, row) => post(`/admin/orgs/${v.org_id}/teams`, row ? { ...v, id: row.id } : v),
     remove: (t) => del(`/admin/teams/${t.id}`),
     describe: (t) => `team ${t.name}`,
