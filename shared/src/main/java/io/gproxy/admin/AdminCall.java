@@ -28,6 +28,12 @@ record AdminCall(HttpRequest request, Map<String, String> params, Caller caller,
         if (request.body().length == 0) {
             return Replies.object();
         }
+        // JSON only: a form or text body is not what any admin client sends, and refusing it also keeps cross-site
+        // "simple" requests (which cannot set application/json without a preflight) away from every write
+        String type = request.headers().firstOrNull("content-type");
+        if (type != null && !type.toLowerCase(java.util.Locale.ROOT).split(";", 2)[0].trim().equals("application/json")) {
+            throw new GatewayError(415, "content-type must be application/json");
+        }
         JsonNode n;
         try {
             n = Json.MAPPER.readTree(request.body());

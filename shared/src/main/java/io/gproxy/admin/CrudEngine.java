@@ -78,6 +78,7 @@ final class CrudEngine {
         if (parent != null && find(state.items(), parent.type(), Long.toString(parent.id())).isEmpty()) {
             throw notFound(parent.type(), Long.toString(parent.id()));
         }
+        rejectUnknownFields(type, body);
         ObjectNode row;
         ConfigItem existing = null;
         JsonNode idNode = body.get("id");
@@ -112,6 +113,25 @@ final class CrudEngine {
         }
         return new ConfigWriter.Change<>(puts, List.of(),
                 new Upserted(EntityViews.view(type, written.doc()), existing == null, prepared.bareKey()));
+    }
+
+    /**
+     * A field the entity does not have is a mistake (a typo, or a body meant for another endpoint): silently dropping
+     * it would store something other than what the caller meant. View-only fields sent back from a view are fine.
+     */
+    private static void rejectUnknownFields(EntityType type, ObjectNode body) throws GatewayError {
+        for (var it = body.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!f.equals("id") && !type.fields().containsKey(f) && !EntityViews.VIEW_ONLY.contains(f)) {
+                throw GatewayError.badRequest("unknown field '" + printable(f) + "' for " + type.itemName());
+            }
+        }
+    }
+
+    private static String printable(String s) {
+        String p = s.codePoints().filter(c -> c >= 0x20 && c < 0x7f)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        return p.length() > 64 ? p.substring(0, 64) + "…" : p;
     }
 
     void delete(EntityType type, String id) throws GatewayError {

@@ -132,8 +132,10 @@ class GeneratedBadInputTest {
     /** Every item of the table, rendered: what must not change. */
     private static Set<String> table() {
         Set<String> items = new TreeSet<>();
+        // audit rows are the admin API's record of refused writes too: the one thing bad admin input may add
         ddb.scanPaginator(s -> s.tableName(RuntimeConfig.DEFAULT_TABLE).consistentRead(true))
-                .items().forEach(i -> items.add(new java.util.TreeMap<>(i).toString()));
+                .items().stream().filter(i -> !i.get("pk").s().startsWith("AUD#"))
+                .forEach(i -> items.add(new java.util.TreeMap<>(i).toString()));
         return items;
     }
 

@@ -1,13 +1,23 @@
 package io.gproxy.tests.e2e.badinput;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * One route a generator aims at: method, path (with {@code {model}} where a Gemini path carries the model), a valid
  * body to mutate (null: the route takes none) and the request headers that carry a key the route accepts.
  */
-public record Route(String method, String path, String validBody, List<String> authHeaders) {
+public record Route(String method, String path, String validBody, List<String> authHeaders, Set<String> otherMethods) {
     public static final String MODEL = "openai/gpt-4o-mini";
+
+    public Route(String method, String path, String validBody, List<String> authHeaders) {
+        this(method, path, validBody, authHeaders, Set.of());
+    }
+
+    /** A route of the admin surface: its bodies are entities, not model calls. */
+    public boolean admin() {
+        return path.startsWith("/admin") || path.startsWith("/user");
+    }
 
     public boolean hasBody() {
         return validBody != null;

@@ -1,6 +1,7 @@
 package io.gproxy.tests.e2e.badinput;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * The routes the bad-input generator covers, one table per surface. The admin API is being written: when its routes
@@ -41,9 +42,22 @@ public final class RouteTables {
                 new Route("GET", "/v1beta/models", null, google));
     }
 
-    /** The admin surface as it exists on main: the ops endpoints (an admin user's key). */
+    /**
+     * The admin surface (an admin user's key): the ops endpoints, entity writes (whose paths also list with GET),
+     * reads with query filters, and the public login.
+     */
     public static List<Route> admin(String adminKey) {
         List<String> bearer = List.of("authorization", "Bearer " + adminKey);
-        return List.of(new Route("GET", "/healthz", null, bearer), new Route("GET", "/version", null, bearer));
+        Set<String> listToo = Set.of("GET");
+        return List.of(new Route("GET", "/healthz", null, bearer), new Route("GET", "/version", null, bearer),
+                new Route("POST", "/admin/orgs", "{\"name\":\"bad-input-org\"}", bearer, listToo),
+                new Route("POST", "/admin/providers", "{\"name\":\"bad-input-provider\",\"channel\":\"openai\"}", bearer, listToo),
+                new Route("POST", "/admin/users", "{\"name\":\"bad-input-user\",\"org_id\":1}", bearer, listToo),
+                new Route("POST", "/admin/route-permissions",
+                        "{\"scope\":\"user\",\"scope_id\":2,\"route_pattern\":\"bad-*\"}", bearer, listToo),
+                new Route("POST", "/admin/providers/1/credentials",
+                        "{\"name\":\"bad-input-cred\",\"secret_json\":{\"api_key\":\"sk-bad-input\"}}", bearer, listToo),
+                new Route("GET", "/admin/usage", null, bearer),
+                new Route("GET", "/admin/orgs", null, bearer, Set.of("POST")));
     }
 }
