@@ -100,6 +100,15 @@ public final class CredentialRefresher {
      */
     public Fresh ensureFresh(Channel channel, long credentialId, String sealed, JsonNode opened, ObjectNode settings,
                              boolean force) throws CredentialRefreshException {
+        return ensureFresh(channel, credentialId, sealed, opened, settings, force, null);
+    }
+
+    /**
+     * @param via the client to reach the token endpoint through (the credential's outbound proxy), or null for the
+     *            refresher's own
+     */
+    public Fresh ensureFresh(Channel channel, long credentialId, String sealed, JsonNode opened, ObjectNode settings,
+                             boolean force, ChannelHttp via) throws CredentialRefreshException {
         String basedOn = sealed; // the snapshot value a refreshed secret supersedes
         Cached c = cache.get(credentialId);
         if (c != null && (c.basedOn.equals(sealed) || c.sealed.equals(sealed))) {
@@ -122,7 +131,7 @@ public final class CredentialRefresher {
         ReentrantLock lock = locks.computeIfAbsent(credentialId, k -> new ReentrantLock());
         lock.lock();
         try {
-            return refreshLocked(channel, credentialId, sealed, settings, force, basedOn);
+            return refreshLocked(channel, credentialId, sealed, settings, force, basedOn, via != null ? via : http);
         } catch (CredentialRefreshException e) {
             listener.refreshFailed(credentialId, e);
             throw e;
@@ -132,7 +141,7 @@ public final class CredentialRefresher {
     }
 
     private Fresh refreshLocked(Channel channel, long credentialId, String callerSealed, ObjectNode settings,
-                                boolean force, String basedOn) throws CredentialRefreshException {
+                                boolean force, String basedOn, ChannelHttp via) throws CredentialRefreshException {
         Cached c = cache.get(credentialId);
         if (c != null && !c.sealed.equals(callerSealed) && !channel.needsRefresh(c.secret, clock.instant())) {
             return new Fresh(c.secret, c.sealed, false); // another thread here refreshed while we waited for the lock
@@ -154,7 +163,7 @@ public final class CredentialRefresher {
             if (acquired) {
                 Thread heartbeat = heartbeat(credentialId, owner);
                 try {
-                    return refreshUnderLease(channel, credentialId, callerSealed, settings, force, basedOn);
+                    return refreshUnderLease(channel, credentialId, callerSealed, settings, force, basedOn, via);
                 } finally {
                     heartbeat.interrupt();
                     try {
@@ -190,7 +199,7 @@ public final class CredentialRefresher {
     }
 
     private Fresh refreshUnderLease(Channel channel, long credentialId, String callerSealed, ObjectNode settings,
-                                    boolean force, String basedOn) throws CredentialRefreshException {
+                                    boolean force, String basedOn, ChannelHttp via) throws CredentialRefreshException {
         StoredSecret row = readRow(credentialId);
         JsonNode stored = open(credentialId, row.sealedSecret());
         if (peerRotated(channel, row, stored, callerSealed, force)) {
@@ -198,7 +207,7 @@ public final class CredentialRefresher {
         }
         ObjectNode fresh;
         try {
-            fresh = channel.refresh(new RefreshContext(stored, settings, clock.instant(), http));
+            fresh = channel.refresh(new RefreshContext(stored, settings, clock.instant(), via));
         } catch (RefreshException e) {
             throw new CredentialRefreshException("refresh of credential " + credentialId + " failed: " + e.getMessage(),
                     e.credentialDead(), e);

@@ -207,8 +207,17 @@ public final class GatewayPipeline {
                 }
                 boolean refreshable = refresher != null && !"api_key".equals(credential.kind());
                 String sealed = credential.sealedSecret();
+                OutboundProxy proxy;
+                try {
+                    proxy = upstream.proxyFor(snapshot, credential);
+                } catch (ChannelException e) {
+                    System.err.println("{\"level\":\"warn\",\"msg\":\"credential skipped: " + e.getMessage()
+                            + "\",\"credential_id\":" + credential.id() + "}");
+                    lastError = GatewayError.upstreamFailed();
+                    continue;
+                }
                 if (refreshable) {
-                    CredentialRefresher.Fresh fresh = refresh(channel, credential, sealed, secret, provider, false);
+                    CredentialRefresher.Fresh fresh = refresh(channel, credential, sealed, secret, provider, false, proxy);
                     if (fresh == null) {
                         lastError = GatewayError.upstreamFailed();
                         continue;
@@ -219,9 +228,7 @@ public final class GatewayPipeline {
                 boolean replayed = false; // one replay after a forced refresh, not counted as an attempt
                 while (true) {
                     UpstreamRequest prepared;
-                    OutboundProxy proxy;
                     try {
-                        proxy = upstream.proxyFor(snapshot, credential);
                         // field hygiene on the provider-native body, then the channel builds the request (Channel's order)
                         byte[] shaped = ruled.body() == null ? null : channel.shapeRequest(ruled.body(), ShapeContext.request(
                                 call.key(), call.stream(), target.upstreamModel(), ruled.headers(), provider.settings(), secret));
@@ -315,7 +322,7 @@ public final class GatewayPipeline {
                     }
                     lastAnswer = answer; // AuthDead, RateLimited, Transient: next candidate
                     if (replayNext) {
-                        CredentialRefresher.Fresh fresh = refresh(channel, credential, sealed, secret, provider, true);
+                        CredentialRefresher.Fresh fresh = refresh(channel, credential, sealed, secret, provider, true, proxy);
                         if (fresh != null) {
                             secret = fresh.secret();
                             sealed = fresh.sealed();
@@ -432,9 +439,11 @@ public final class GatewayPipeline {
      * answer), or null when the refresh failed: the credential is skipped, logged without any secret.
      */
     private CredentialRefresher.Fresh refresh(Channel channel, Credential credential, String sealed, JsonNode secret,
-                                              Provider provider, boolean force) {
+                                              Provider provider, boolean force, OutboundProxy proxy) {
         try {
-            return refresher.ensureFresh(channel, credential.id(), sealed, secret, provider.settings(), force);
+            // the token endpoint is reached through the credential's own proxy, like its requests (spec/core.md §11)
+            return refresher.ensureFresh(channel, credential.id(), sealed, secret, provider.settings(), force,
+                    upstream.sideCalls(proxy));
         } catch (CredentialRefreshException e) {
             health.coolDown(credential.id(), null, clock.instant().plus(e.cooldown())); // credential-wide
             System.err.println("{\"level\":\"warn\",\"msg\":\"credential skipped: refresh failed\",\"credential_id\":"

@@ -35,6 +35,11 @@ public final class UpstreamClient {
         this.responseTimeout = responseTimeout;
     }
 
+    /** Side calls (token refresh) through the same proxy as the credential's requests. */
+    public io.gproxy.channel.ChannelHttp sideCalls(OutboundProxy proxy) {
+        return io.gproxy.channel.ChannelHttp.jdk(clients.client(proxy));
+    }
+
     /** The proxy an attempt with {@code credential} goes through (see {@link ProxyResolver}). */
     public OutboundProxy proxyFor(ConfigSnapshot snapshot, Credential credential) throws ChannelException {
         return proxies.resolve(snapshot, credential);

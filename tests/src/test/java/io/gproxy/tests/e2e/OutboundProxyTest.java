@@ -28,11 +28,38 @@ class OutboundProxyTest {
     private static ForwardProxy openProxy;
     private static GatewayFixture gw;
 
+    private static com.sun.net.httpserver.HttpServer claudeCode;
+
     @BeforeAll
     static void start() throws Exception {
         authProxy = new ForwardProxy("gw", PROXY_PASSWORD);
         openProxy = new ForwardProxy();
+        // a Claude Code account: token endpoint and API on one loopback server
+        claudeCode = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        claudeCode.createContext("/", ex -> {
+            String body = ex.getRequestURI().getPath().equals("/oauth/token")
+                    ? "{\"access_token\":\"new-token\",\"refresh_token\":\"rt-2\",\"expires_in\":3600}"
+                    : "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\","
+                    + "\"content\":[{\"type\":\"text\",\"text\":\"hi\"}],\"stop_reason\":\"end_turn\",\"stop_sequence\":null,"
+                    + "\"usage\":{\"input_tokens\":3,\"output_tokens\":2}}";
+            byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("content-type", "application/json");
+            ex.sendResponseHeaders(200, bytes.length);
+            try (var out = ex.getResponseBody()) {
+                out.write(bytes);
+            }
+        });
+        claudeCode.start();
+        String ccBase = "http://127.0.0.1:" + claudeCode.getAddress().getPort();
         gw = new GatewayFixture().editBundle(bundle -> {
+            ObjectNode provider = bundle.withArray("providers").addObject().put("id", 40).put("name", "ccproxy")
+                    .put("channel", "claudecode").put("proxy_url", openProxy.url());
+            provider.putObject("settings_json").put("base_url", ccBase).put("oauth_token_url", ccBase + "/oauth/token");
+            ObjectNode cred = bundle.withArray("credentials").addObject().put("id", 40).put("provider_id", 40)
+                    .put("name", "cc").put("kind", "oauth");
+            cred.putObject("secret_json").put("access_token", "old-token").put("refresh_token", "rt-1").put("expires_at_ms", 1000);
+        }).editBundle(bundle -> {
             for (var p : bundle.withArray("providers")) {
                 switch (p.get("name").asText()) {
                     // the password carries characters that need percent-encoding in the URL's user info
@@ -55,6 +82,7 @@ class OutboundProxyTest {
     @AfterAll
     static void stop() throws Exception {
         gw.close();
+        claudeCode.stop(0);
         authProxy.close();
         openProxy.close();
     }
@@ -96,6 +124,17 @@ class OutboundProxyTest {
         HttpResponse<String> r = chat("gemini/gemini-2.5-flash", false);
         assertEquals(502, r.statusCode(), r.body());
         assertEquals(upstream, gw.gemini.requests().size(), "not sent around the proxy the operator asked for");
+    }
+
+    @Test
+    void anOAuthRefreshGoesThroughTheCredentialsProxyToo() throws Exception {
+        HttpResponse<String> r = post("/v1/messages", "{\"model\":\"ccproxy/claude-sonnet-4-5\",\"max_tokens\":16,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertEquals(200, r.statusCode(), r.body());
+        List<String> targets = openProxy.seen().stream().map(ForwardProxy.Seen::target).toList();
+        String base = "http://127.0.0.1:" + claudeCode.getAddress().getPort();
+        assertTrue(targets.contains(base + "/oauth/token"), "the token endpoint was reached through the proxy: " + targets);
+        assertTrue(targets.stream().anyMatch(t -> t.startsWith(base + "/v1/messages")), targets.toString());
     }
 
     @Test
