@@ -67,8 +67,19 @@ final class PortalEndpoints {
     }
 
     /** Only a key's label and enabled flag are the user's to set. */
+    /**
+     * What a user may set on their own key: a label and the enabled flag. {@code user_id} is tolerated and ignored
+     * (the session decides whose key it is); anything else is refused rather than silently dropped.
+     */
     private static ObjectNode keyFields(ObjectNode body) throws GatewayError {
         ObjectNode out = Replies.object();
+        for (var it = body.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!f.equals("label") && !f.equals("enabled") && !f.equals("user_id") && !f.equals("id")
+                    && !EntityViews.VIEW_ONLY.contains(f)) {
+                throw GatewayError.badRequest("unknown field for your key (label and enabled only)");
+            }
+        }
         for (String f : List.of("label", "enabled")) {
             if (body.has(f)) {
                 out.set(f, body.get(f));

@@ -45,12 +45,14 @@ class GeneratedBadInputTest {
     private static final int ROUNDS = Integer.parseInt(setting("gproxy.badinput.rounds", "GPROXY_BADINPUT_ROUNDS", "2"));
 
     private static GatewayFixture gw;
+    private static String sessionToken;
     private static DynamoDbClient ddb;
     private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
     static void start() throws Exception {
         gw = new GatewayFixture().start();
+        sessionToken = portalSession();
         ddb = DynamoDbClient.builder().endpointOverride(URI.create(gw.server().dynamoEndpoint())).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .httpClient(UrlConnectionHttpClient.create()).build();
@@ -66,6 +68,7 @@ class GeneratedBadInputTest {
     void everyGeneratedBadRequestIsAClear4xxAndChangesNothing() throws Exception {
         List<Route> routes = new ArrayList<>(RouteTables.client(GatewayFixture.ALICE_KEY));
         routes.addAll(RouteTables.admin(ADMIN_KEY));
+        routes.addAll(RouteTables.portal(sessionToken));
         List<BadRequest> cases = new BadInputGenerator(SEED, GatewayFixture.MAX_BODY_BYTES).generate(routes, ROUNDS);
         Set<String> tableBefore = table();
         gw.clearMocks();
@@ -127,6 +130,22 @@ class GeneratedBadInputTest {
                 : c.chunked() ? HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(c.body()))
                 : HttpRequest.BodyPublishers.ofByteArray(c.body());
         return http.send(b.method(c.method(), publisher).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Alice gets a password and signs in: the portal routes carry her session cookie. */
+    private static String portalSession() throws Exception {
+        HttpResponse<String> set = http.send(HttpRequest.newBuilder(URI.create(gw.baseUrl() + "/admin/users"))
+                .header("authorization", "Bearer " + ADMIN_KEY).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"id\":2,\"password\":\"alice-bad-input-pw\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, set.statusCode(), set.body());
+        HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(gw.baseUrl() + "/admin/login"))
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"alice\",\"password\":\"alice-bad-input-pw\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, login.statusCode(), login.body());
+        String cookie = login.headers().firstValue("set-cookie").orElseThrow();
+        return cookie.substring("gproxy_session=".length(), cookie.indexOf(';'));
     }
 
     /** Every item of the table, rendered: what must not change. */

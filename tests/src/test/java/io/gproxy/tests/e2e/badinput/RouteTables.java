@@ -60,4 +60,12 @@ public final class RouteTables {
                 new Route("GET", "/admin/usage", null, bearer),
                 new Route("GET", "/admin/orgs", null, bearer, Set.of("POST")));
     }
+
+    /** The user portal (session cookie only): own keys and usage. */
+    public static List<Route> portal(String sessionToken) {
+        List<String> cookie = List.of("cookie", "gproxy_session=" + sessionToken);
+        return List.of(new Route("POST", "/user/keys", "{\"label\":\"bad-input\"}", cookie, Set.of("GET")),
+                new Route("GET", "/user/keys", null, cookie, Set.of("POST")),
+                new Route("GET", "/user/usage", null, cookie));
+    }
 }
