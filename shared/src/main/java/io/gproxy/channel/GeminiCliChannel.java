@@ -236,8 +236,6 @@ public final class GeminiCliChannel extends OAuthChannel {
         if (hint != null && !hint.isBlank()) {
             return secret.put("project_id", hint.trim());
         }
-        String base = settings != null && settings.path("base_url").isTextual() && !settings.get("base_url").asText().isBlank()
-                ? settings.get("base_url").asText().trim() : defaultBaseUrl();
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.putObject("metadata").put("ideType", "IDE_UNSPECIFIED").put("platform", "PLATFORM_UNSPECIFIED")
                 .put("pluginType", "GEMINI");
@@ -245,8 +243,11 @@ public final class GeminiCliChannel extends OAuthChannel {
         AuthStyle.BEARER.apply(h, secret.path("access_token").asText());
         ChannelHttp.Result r;
         try {
-            r = http.send(new UpstreamRequest("POST", checkedUri(base.replaceAll("/+$", "") + "/v1internal:loadCodeAssist"),
-                    h, Json.bytes(body)), timeout);
+            // the same base URL the channel's requests use (settings_json.base_url, else the default)
+            String base = baseUrl(new PrepareContext(null, false, null, "", QueryString.empty(), new Headers(), null,
+                    secret, settings));
+            r = http.send(new UpstreamRequest("POST", checkedUri(base + "/v1internal:loadCodeAssist"), h,
+                    Json.bytes(body)), timeout);
         } catch (ChannelException e) {
             throw new io.gproxy.channel.login.LoginException(400, "base_url: " + e.getMessage());
         } catch (IOException e) {

@@ -211,8 +211,7 @@ public final class GatewayPipeline {
                 try {
                     proxy = upstream.proxyFor(snapshot, credential);
                 } catch (ChannelException e) {
-                    System.err.println("{\"level\":\"warn\",\"msg\":\"credential skipped: " + e.getMessage()
-                            + "\",\"credential_id\":" + credential.id() + "}");
+                    logSkipped(credential, e);
                     lastError = GatewayError.upstreamFailed();
                     continue;
                 }
@@ -235,8 +234,7 @@ public final class GatewayPipeline {
                         prepared = channel.prepare(new PrepareContext(call.key(), call.stream(), target.upstreamModel(),
                                 call.providerPath(), call.query(), ruled.headers(), shaped, secret, provider.settings()));
                     } catch (ChannelException e) {
-                        System.err.println("{\"level\":\"warn\",\"msg\":\"credential skipped: " + e.getMessage()
-                                + "\",\"credential_id\":" + credential.id() + "}");
+                        logSkipped(credential, e);
                         lastError = GatewayError.upstreamFailed();
                         continue credentials;
                     }
@@ -452,6 +450,12 @@ public final class GatewayPipeline {
                     + ",\"cooldown_s\":" + e.cooldown().toSeconds() + "}");
             return null;
         }
+    }
+
+    /** A credential the channel cannot use for this request (bad proxy setting, missing secret field): skipped. */
+    private static void logSkipped(Credential credential, ChannelException e) {
+        System.err.println("{\"level\":\"warn\",\"msg\":\"credential skipped: " + e.getMessage()
+                + "\",\"credential_id\":" + credential.id() + "}");
     }
 
     /** The credential's secret, or null (logged) when it does not open: that credential is skipped. */

@@ -178,19 +178,12 @@ public final class DynamoCounterStore implements CounterStore {
                 backoff(attempt);
             } catch (IdempotentParameterMismatchException e) {
                 return false; // this request id settled within the last ten minutes, with other figures: keep those
-            } catch (software.amazon.awssdk.core.exception.SdkClientException
-                     | software.amazon.awssdk.services.dynamodb.model.DynamoDbException e) {
-                // The connection failed (a pooled keep-alive connection the server had closed, a reset) or the
-                // service had an internal error: try again. If an earlier try did land, the marker's condition
-                // refuses the retry and nothing applies twice. Client errors (4xx) are not retried.
-                boolean serverSide = !(e instanceof software.amazon.awssdk.services.dynamodb.model.DynamoDbException d)
-                        || d.statusCode() >= 500;
-                if (!serverSide || attempt + 1 >= SETTLE_ATTEMPTS) {
+            } catch (SdkException e) {
+                // If an earlier try did land, the marker's condition refuses the retry and nothing applies twice.
+                if (!retryable(e) || attempt + 1 >= SETTLE_ATTEMPTS) {
                     throw new StoreUnavailableException("settlement failed", e);
                 }
                 backoff(attempt);
-            } catch (SdkException e) {
-                throw new StoreUnavailableException("settlement failed", e);
             }
         }
     }
@@ -215,16 +208,11 @@ public final class DynamoCounterStore implements CounterStore {
                 return true;
             } catch (ConditionalCheckFailedException e) {
                 return false;
-            } catch (software.amazon.awssdk.core.exception.SdkClientException
-                     | software.amazon.awssdk.services.dynamodb.model.DynamoDbException e) {
-                boolean serverSide = !(e instanceof software.amazon.awssdk.services.dynamodb.model.DynamoDbException d)
-                        || d.statusCode() >= 500;
-                if (!serverSide || attempt + 1 >= SETTLE_ATTEMPTS) {
+            } catch (SdkException e) {
+                if (!retryable(e) || attempt + 1 >= SETTLE_ATTEMPTS) {
                     throw new StoreUnavailableException(what + " failed", e);
                 }
                 backoff(attempt);
-            } catch (SdkException e) {
-                throw new StoreUnavailableException(what + " failed", e);
             }
         }
     }
@@ -362,6 +350,15 @@ public final class DynamoCounterStore implements CounterStore {
             }
         }
         return -1;
+    }
+
+    /**
+     * The connection failed (a pooled keep-alive connection the server had closed, a reset) or the service had an
+     * internal error: worth another try. Client errors (4xx) are not.
+     */
+    private static boolean retryable(SdkException e) {
+        return e instanceof software.amazon.awssdk.core.exception.SdkClientException
+                || e instanceof software.amazon.awssdk.services.dynamodb.model.DynamoDbException d && d.statusCode() >= 500;
     }
 
     private static boolean conflict(TransactionCanceledException e) {

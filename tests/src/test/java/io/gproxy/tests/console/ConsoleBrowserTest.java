@@ -1,6 +1,7 @@
 package io.gproxy.tests.console;
 
 import io.gproxy.tests.e2e.GatewayFixture;
+import io.gproxy.tests.mock.ClaudeCodeStub;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,13 +41,13 @@ class ConsoleBrowserTest {
 
     static GatewayFixture gateway;
     /** Answers the OAuth login's code exchange (the console's Claude Code login). */
-    static TokenEndpoint tokenEndpoint;
+    static ClaudeCodeStub tokenEndpoint;
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() throws Exception {
         gateway = new GatewayFixture(Map.of("GPROXY_ADMIN_PASSWORD", ADMIN_PASSWORD)).start();
-        tokenEndpoint = new TokenEndpoint();
+        tokenEndpoint = new ClaudeCodeStub();
     }
 
     @AfterAll
@@ -106,7 +107,7 @@ class ConsoleBrowserTest {
         pb.environment().put("GPROXY_ADMIN_PASSWORD", ADMIN_PASSWORD);
         pb.environment().put("MOCK_OPENAI_URL", gateway.openAi.baseUrl());
         pb.environment().put("MOCK_OPENAI_KEY", GatewayFixture.OPENAI_UPSTREAM_KEY);
-        pb.environment().put("MOCK_OAUTH_TOKEN_URL", tokenEndpoint.baseUrl() + "/oauth/token");
+        pb.environment().put("MOCK_OAUTH_TOKEN_URL", tokenEndpoint.tokenUrl());
         pb.environment().put("SCREENSHOT_DIR", SCREENSHOTS.toString());
         pb.environment().put("CHROMIUM", CHROMIUM.toString());
         Path log = SCREENSHOTS.resolve("scenario.log");
@@ -167,34 +168,5 @@ class ConsoleBrowserTest {
 
     private static String tail(String s, int max) {
         return s.length() <= max ? s : s.substring(s.length() - max);
-    }
-
-    /** A loopback OAuth token endpoint that grants every authorization code. */
-    static final class TokenEndpoint implements AutoCloseable {
-        private final com.sun.net.httpserver.HttpServer server;
-
-        TokenEndpoint() throws java.io.IOException {
-            server = com.sun.net.httpserver.HttpServer.create(
-                    new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
-            server.createContext("/oauth/token", ex -> {
-                byte[] body = ("{\"access_token\":\"console-at\",\"refresh_token\":\"console-rt\",\"expires_in\":3600}")
-                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                ex.getResponseHeaders().set("content-type", "application/json");
-                ex.sendResponseHeaders(200, body.length);
-                try (var out = ex.getResponseBody()) {
-                    out.write(body);
-                }
-            });
-            server.start();
-        }
-
-        String baseUrl() {
-            return "http://127.0.0.1:" + server.getAddress().getPort();
-        }
-
-        @Override
-        public void close() {
-            server.stop(0);
-        }
     }
 }

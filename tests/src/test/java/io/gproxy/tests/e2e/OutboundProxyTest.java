@@ -1,6 +1,7 @@
 package io.gproxy.tests.e2e;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gproxy.tests.mock.ClaudeCodeStub;
 import io.gproxy.tests.mock.ForwardProxy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,30 +29,14 @@ class OutboundProxyTest {
     private static ForwardProxy openProxy;
     private static GatewayFixture gw;
 
-    private static com.sun.net.httpserver.HttpServer claudeCode;
+    private static ClaudeCodeStub claudeCode;
 
     @BeforeAll
     static void start() throws Exception {
         authProxy = new ForwardProxy("gw", PROXY_PASSWORD);
         openProxy = new ForwardProxy();
-        // a Claude Code account: token endpoint and API on one loopback server
-        claudeCode = com.sun.net.httpserver.HttpServer.create(
-                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
-        claudeCode.createContext("/", ex -> {
-            String body = ex.getRequestURI().getPath().equals("/oauth/token")
-                    ? "{\"access_token\":\"new-token\",\"refresh_token\":\"rt-2\",\"expires_in\":3600}"
-                    : "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\","
-                    + "\"content\":[{\"type\":\"text\",\"text\":\"hi\"}],\"stop_reason\":\"end_turn\",\"stop_sequence\":null,"
-                    + "\"usage\":{\"input_tokens\":3,\"output_tokens\":2}}";
-            byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            ex.getResponseHeaders().set("content-type", "application/json");
-            ex.sendResponseHeaders(200, bytes.length);
-            try (var out = ex.getResponseBody()) {
-                out.write(bytes);
-            }
-        });
-        claudeCode.start();
-        String ccBase = "http://127.0.0.1:" + claudeCode.getAddress().getPort();
+        claudeCode = new ClaudeCodeStub();
+        String ccBase = claudeCode.baseUrl();
         gw = new GatewayFixture().editBundle(bundle -> {
             ObjectNode provider = bundle.withArray("providers").addObject().put("id", 40).put("name", "ccproxy")
                     .put("channel", "claudecode").put("proxy_url", openProxy.url());
@@ -82,7 +67,7 @@ class OutboundProxyTest {
     @AfterAll
     static void stop() throws Exception {
         gw.close();
-        claudeCode.stop(0);
+        claudeCode.close();
         authProxy.close();
         openProxy.close();
     }
@@ -132,7 +117,7 @@ class OutboundProxyTest {
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
         assertEquals(200, r.statusCode(), r.body());
         List<String> targets = openProxy.seen().stream().map(ForwardProxy.Seen::target).toList();
-        String base = "http://127.0.0.1:" + claudeCode.getAddress().getPort();
+        String base = claudeCode.baseUrl();
         assertTrue(targets.contains(base + "/oauth/token"), "the token endpoint was reached through the proxy: " + targets);
         assertTrue(targets.stream().anyMatch(t -> t.startsWith(base + "/v1/messages")), targets.toString());
     }

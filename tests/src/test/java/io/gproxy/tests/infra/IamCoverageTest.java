@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.sun.net.httpserver.HttpServer;
 import io.gproxy.app.Gateway;
 import io.gproxy.app.RuntimeConfig;
 import io.gproxy.crypto.MasterKeyCipher;
 import io.gproxy.http.FunctionGroup;
 import io.gproxy.local.LocalHttpServer;
 import io.gproxy.tests.e2e.GatewayFixture;
+import io.gproxy.tests.mock.ClaudeCodeStub;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,13 +22,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -54,27 +51,13 @@ class IamCoverageTest {
     /** The example bundle's admin key. */
     private static final String ADMIN_KEY = "sk-example-admin-key-0000000000000000000000";
     private static GatewayFixture gw;
-    private static HttpServer claudeCode;
+    private static ClaudeCodeStub claudeCode;
     private static final Map<String, Set<String>> observed = new LinkedHashMap<>();
 
     @BeforeAll
     static void start() throws Exception {
-        claudeCode = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        claudeCode.createContext("/", ex -> {
-            String body = ex.getRequestURI().getPath().equals("/oauth/token")
-                    ? "{\"access_token\":\"new-token\",\"refresh_token\":\"rt-2\",\"expires_in\":3600}"
-                    : "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\","
-                    + "\"content\":[{\"type\":\"text\",\"text\":\"hi\"}],\"stop_reason\":\"end_turn\",\"stop_sequence\":null,"
-                    + "\"usage\":{\"input_tokens\":3,\"output_tokens\":2}}";
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().set("content-type", "application/json");
-            ex.sendResponseHeaders(200, bytes.length);
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(bytes);
-            }
-        });
-        claudeCode.start();
-        String base = "http://127.0.0.1:" + claudeCode.getAddress().getPort();
+        claudeCode = new ClaudeCodeStub();
+        String base = claudeCode.baseUrl();
         gw = new GatewayFixture().editBundle(bundle -> {
             bundle.withArray("providers").add(JSON.createObjectNode().put("id", 20).put("name", "cc")
                     .put("channel", "claudecode").set("settings_json", JSON.createObjectNode().put("base_url", base)
@@ -89,7 +72,7 @@ class IamCoverageTest {
     @AfterAll
     static void stop() throws Exception {
         gw.close();
-        claudeCode.stop(0);
+        claudeCode.close();
         System.out.println("IAM actions observed per role: " + observed);
     }
 
