@@ -129,7 +129,7 @@ final class ResponseRelay {
         byte[] errorFrame = StreamErrorFrames.forClient(req.kind(), req.geminiSse());
         // A passthrough Gemini JSON array may be cut anywhere, even inside a string: no keepalives there.
         boolean sse = !(req.kind() == OperationKind.GEMINI_GENERATE_CONTENT && !req.geminiSse());
-        UsageMeter meter = UsageMeter.forPassthroughStream(sse ? call.upstreamCodec() : null);
+        UsageMeter meter = UsageMeter.forPassthroughStream(call.upstreamCodec(), !sse);
         return HttpResponse.streaming(response.status(), headers, clientSink -> {
             try (InputStream in = response.body();
                  KeepaliveSink sink = keepalive(clientSink, sse && keepaliveMillis > 0, KeepaliveSink.SSE_COMMENT, keepaliveMillis, true)) {

@@ -1,5 +1,6 @@
 package io.gproxy.pipeline;
 
+import io.gproxy.protocol.JsonArrayElements;
 import io.gproxy.protocol.sse.SseDecoder;
 import io.gproxy.protocol.sse.SseFrame;
 import io.gproxy.transform.ProtocolCodec;
@@ -15,14 +16,26 @@ import io.gproxy.transform.ir.Usage;
  */
 final class UsageMeter {
     private Usage usage = Usage.EMPTY;
+    /** Bound on one element of a JSON-array stream read on the side (a Gemini chunk is far smaller). */
+    private static final int MAX_ARRAY_ELEMENT_BYTES = 8 * 1024 * 1024;
+
     private SseDecoder sideFrames;
+    private JsonArrayElements sideElements; // instead of sideFrames for a Gemini JSON-array stream
     private StreamDecoder sideDecoder;
 
-    /** A meter that also reads a passthrough stream's bytes with the upstream codec (null codec: no side reading). */
-    static UsageMeter forPassthroughStream(ProtocolCodec upstream) {
+    /**
+     * A meter that also reads a passthrough stream's bytes with the upstream codec (null codec: no side reading):
+     * SSE, or with {@code jsonArray} a Gemini stream without {@code alt=sse}, whose elements are the chunks the
+     * codec's stream decoder reads from SSE data.
+     */
+    static UsageMeter forPassthroughStream(ProtocolCodec upstream, boolean jsonArray) {
         UsageMeter m = new UsageMeter();
         if (upstream != null) {
-            m.sideFrames = new SseDecoder();
+            if (jsonArray) {
+                m.sideElements = new JsonArrayElements(MAX_ARRAY_ELEMENT_BYTES);
+            } else {
+                m.sideFrames = new SseDecoder();
+            }
             m.sideDecoder = upstream.newStreamDecoder(TransformContext.now());
         }
         return m;
@@ -48,6 +61,12 @@ final class UsageMeter {
             return;
         }
         try {
+            if (sideElements != null) {
+                for (String element : sideElements.feed(buf, offset, length)) {
+                    sideDecoder.decode(SseFrame.data(element)).forEach(this::observe);
+                }
+                return;
+            }
             for (SseFrame f : sideFrames.feed(buf, offset, length)) {
                 sideDecoder.decode(f).forEach(this::observe);
             }
