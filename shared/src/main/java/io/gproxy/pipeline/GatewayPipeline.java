@@ -53,6 +53,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The gateway request path for every client operation: authenticate, parse and classify, resolve the model,
@@ -137,9 +138,23 @@ public final class GatewayPipeline {
         log.model(classified.model(), resolution.routeName());
         // billing (issue 6): permissions, rate limits and the budget reservation, before any upstream call
         Admission admission = billing.admit(request, classified, body, identity, resolution, snapshot, log);
+        ObjectNode parsed = body;
+        Supplier<HttpResponse> answer = () -> answer(request, classified, parsed, resolution, snapshot, log, admission,
+                identity.key().id());
+        if (classified.stream() && keepaliveMillis > 0) {
+            // a stream the upstreams are slow to start gets started with keepalives after one interval
+            return SlowStart.serve(answer, keepaliveMillis, classified, log);
+        }
+        return answer.get();
+    }
+
+    /** The admitted request's response, settled or released when it completes; gateway errors become responses. */
+    private HttpResponse answer(HttpRequest request, ClassifiedRequest classified, ObjectNode body,
+                                Resolution resolution, ConfigSnapshot snapshot, RequestLog log, Admission admission,
+                                long userKeyId) {
         HttpResponse response;
         try {
-            response = execute(request, classified, body, resolution, snapshot, log, admission, identity.key().id());
+            response = execute(request, classified, body, resolution, snapshot, log, admission, userKeyId);
         } catch (GatewayError e) {
             return billing.failed(admission, e, log);
         } catch (RuntimeException e) {

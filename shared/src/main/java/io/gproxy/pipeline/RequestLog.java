@@ -145,6 +145,15 @@ public final class RequestLog {
         }
     }
 
+    /**
+     * The client's stream was started with keepalives before the answer was ready ({@link SlowStart}): the gateway's
+     * own work ends when the answer is handed over now, not when the keepalives began.
+     */
+    public synchronized void startedBeforeAnswer() {
+        line.put("started_before_answer", true);
+        handedOverAt = System.nanoTime();
+    }
+
     public synchronized void finish(int status, PrintStream out) {
         handedOver();
         long now = System.nanoTime();

@@ -151,7 +151,10 @@ public abstract class MockUpstream implements AutoCloseable {
         cuts.add(new Cut(afterEvents, dropConnection));
     }
 
-    /** Latency knobs for benchmarks: before any response byte, and before each streamed event. */
+    /**
+     * Latency knobs (benchmarks, slow upstreams): before any response byte (injected failures included), and before
+     * each streamed event.
+     */
     public void delay(Duration beforeResponse, Duration betweenEvents) {
         this.responseDelay = beforeResponse;
         this.eventDelay = betweenEvents;
@@ -281,6 +284,9 @@ public abstract class MockUpstream implements AutoCloseable {
         try {
             RecordedRequest request = record(http);
             exchange = new Exchange(this, http, request);
+            if (!responseDelay.isZero()) {
+                EventStream.sleep(responseDelay); // before any answer, an injected failure's too
+            }
             Fault fault = faults.poll();
             if (fault != null) {
                 if (fault.reset()) {
@@ -289,9 +295,6 @@ public abstract class MockUpstream implements AutoCloseable {
                 fault.headers().forEach(exchange::header);
                 exchange.send(fault.status(), fault.contentType(), fault.body());
                 return;
-            }
-            if (!responseDelay.isZero()) {
-                EventStream.sleep(responseDelay);
             }
             String key = apiKey;
             if (key != null && !authorized(request, key)) {
