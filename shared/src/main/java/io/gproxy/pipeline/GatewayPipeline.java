@@ -63,6 +63,9 @@ import java.util.function.Supplier;
  * prepare, classify (failover, forced refresh + one replay on AuthDead, health), shapeResponse or the stream decoder.
  */
 public final class GatewayPipeline {
+    /** Bound on the wait for a stream's first event while keepalives flow (see {@link #streamStartWaitMillis}). */
+    static final long FIRST_EVENT_WAIT_MS = 60_000;
+
     private final ChannelRegistry channels;
     private final SecretCipher cipher;
     private final UpstreamClient upstream;
@@ -421,11 +424,13 @@ public final class GatewayPipeline {
 
     /**
      * How long a stream's first event is awaited before relaying without the check. Errors that come as a first
-     * event come at once; a model still thinking after this long gets its response started, so the keepalives (half
-     * the interval at most, then every interval) still reach the client before idle timeouts in front of it.
+     * event mostly come at once, but a model may think for a while and then fail (overloaded, rate limited). With
+     * keepalives on, the client's stream is kept alive by {@link SlowStart} during this wait, so it can be long; a
+     * model still silent after it gets its response started and the relay's keepalives take over. Without
+     * keepalives nothing keeps idle timeouts in front of the function at bay, so the check stays short.
      */
     private long streamStartWaitMillis() {
-        return keepaliveMillis > 0 ? Math.min(5_000, keepaliveMillis / 2) : 5_000;
+        return keepaliveMillis > 0 ? FIRST_EVENT_WAIT_MS : 5_000;
     }
 
     /**

@@ -152,6 +152,29 @@ class SlowStartTest {
         assertEquals(Long.parseLong(rec.get("cost_micros").n()), books.awaitSettled(before, what), what);
     }
 
+    @Test
+    void anErrorFirstEventAfterTheModelThoughtStillFailsOver() throws Exception {
+        // gemini answers 200 at once, thinks, then sends an error as its first event: nothing reached the client but
+        // keepalives, so the next member can still serve it (spec/peers.md C #11, beyond the first seconds)
+        gw.gemini.delay(Duration.ZERO, SLOW);
+        gw.gemini.streamNext("data: {\"error\":{\"code\":429,\"message\":\"Resource has been exhausted\","
+                + "\"status\":\"RESOURCE_EXHAUSTED\"}}\n\n");
+        Map<String, Long> before = books.aliceTotal();
+        HttpResponse<String> r = send("/v1/chat/completions", ClientProtocol.CHAT.body("fast", true),
+                ClientProtocol.CHAT.aliceAuth());
+        String what = "fast -> " + r.statusCode() + " " + r.body();
+        assertEquals(200, r.statusCode(), what);
+        assertTrue(r.body().startsWith(": keepalive\n\n"), what);
+        assertFalse(r.body().contains("exhausted"), what + ": the failed attempt left no trace in the stream");
+        assertTrue(r.body().contains("Hello") && r.body().endsWith("data: [DONE]\n\n"), what);
+        assertEquals(1, gw.gemini.requests().size(), what);
+        assertEquals(1, gw.openAi.requests().size(), what);
+        Map<String, AttributeValue> rec = books.awaitRecord(requestId(r), what);
+        assertEquals("openai", rec.get("provider").s(), what);
+        assertEquals("complete", rec.get("ended").s(), what);
+        assertEquals(Long.parseLong(rec.get("cost_micros").n()), books.awaitSettled(before, what), what);
+    }
+
     @ParameterizedTest(name = "{0}")
     @EnumSource(Native.class)
     void aSlowErrorEndsTheStartedStreamWithTheProtocolsErrorFrame(Native n) throws Exception {

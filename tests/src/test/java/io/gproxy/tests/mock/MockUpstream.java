@@ -40,7 +40,11 @@ public abstract class MockUpstream implements AutoCloseable {
     /** The arguments of every tool call a mock answers with (compact JSON, keys in this order). */
     public static final String TOOL_ARGUMENTS = "{\"city\":\"Paris\",\"days\":3}";
 
-    private record Fault(int status, String contentType, String body, Map<String, String> headers, boolean reset) {
+    private record Fault(int status, String contentType, String body, Map<String, String> headers, boolean reset,
+                         boolean streamed) {
+        Fault(int status, String contentType, String body, Map<String, String> headers, boolean reset) {
+            this(status, contentType, body, headers, reset, false);
+        }
     }
 
     /** How the next streaming response is cut short, see {@link #cutNextStream}. */
@@ -127,6 +131,15 @@ public abstract class MockUpstream implements AutoCloseable {
      */
     public void answerNext(int status, String contentType, String body) {
         faults.add(new Fault(status, contentType, body, Map.of(), false));
+    }
+
+    /**
+     * The next request gets a 200 event stream whose headers go out at once and whose body {@code sse} follows as one
+     * event after the event delay ({@link #delay}): e.g. an error first event from a model that thought first.
+     * Calls queue up.
+     */
+    public void streamNext(String sse) {
+        faults.add(new Fault(200, "text/event-stream", sse, Map.of(), false, true));
     }
 
     /** The next request's connection is dropped before any response byte (a reset before headers). Calls queue up. */
@@ -293,6 +306,12 @@ public abstract class MockUpstream implements AutoCloseable {
                     throw new EventStream.Cut(true); // handled below: the connection closes with nothing sent
                 }
                 fault.headers().forEach(exchange::header);
+                if (fault.streamed()) {
+                    try (EventStream events = exchange.stream(fault.contentType())) {
+                        events.frame(fault.body());
+                    }
+                    return;
+                }
                 exchange.send(fault.status(), fault.contentType(), fault.body());
                 return;
             }
