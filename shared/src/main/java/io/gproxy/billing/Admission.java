@@ -3,6 +3,7 @@ package io.gproxy.billing;
 import io.gproxy.http.BodySink;
 import io.gproxy.http.HttpResponse;
 import io.gproxy.protocol.ProtocolFamily;
+import io.gproxy.protocol.JsonArrayElements;
 import io.gproxy.protocol.sse.SseDecoder;
 import io.gproxy.protocol.sse.SseFrame;
 import io.gproxy.store.CounterUpdate;
@@ -152,7 +153,7 @@ public final class Admission {
         }
         TextTokens relayed = new TextTokens();
         AtomicBoolean complete = new AtomicBoolean();
-        SideReader reader = new SideReader(clientSse ? clientCodec : null, relayed);
+        SideReader reader = new SideReader(clientCodec, !clientSse, relayed);
         HttpResponse watched = response.withStream(sink -> {
             response.stream().writeTo(new BodySink() {
                 @Override
@@ -294,25 +295,33 @@ public final class Admission {
 
     /** Reads the relayed stream in the client's protocol on the side, for the text it carries; never disturbs it. */
     private static final class SideReader {
+        /** Bound on one element of a Gemini JSON-array stream (a chunk is far smaller). */
+        private static final int MAX_ARRAY_ELEMENT_BYTES = 8 * 1024 * 1024;
+
         private final TextTokens text;
         private final boolean reading;
         private SseDecoder frames;
+        private JsonArrayElements elements; // instead of frames: a Gemini stream without alt=sse
         private StreamDecoder decoder;
         private volatile boolean finished;
         private volatile boolean failed;
 
-        SideReader(ProtocolCodec codec, TextTokens text) {
+        /** @param jsonArray the client's stream is a Gemini JSON array: its elements are the chunks the codec reads */
+        SideReader(ProtocolCodec codec, boolean jsonArray, TextTokens text) {
             this.text = text;
             this.reading = codec != null;
             if (codec != null) {
-                this.frames = new SseDecoder();
+                if (jsonArray) {
+                    this.elements = new JsonArrayElements(MAX_ARRAY_ELEMENT_BYTES);
+                } else {
+                    this.frames = new SseDecoder();
+                }
                 this.decoder = codec.newStreamDecoder(TransformContext.now());
             }
         }
 
         /**
          * Whether the client's stream ended as its protocol ends: a finish event, no error frame, nothing unreadable.
-         * Streams read as raw bytes (a Gemini JSON array) cannot tell, and count as ended well.
          */
         boolean endedWell() {
             return !reading || (finished && !failed && decoder != null);
@@ -324,7 +333,9 @@ public final class Admission {
                 return;
             }
             try {
-                for (SseFrame f : frames.feed(bytes, offset, length)) {
+                List<SseFrame> chunks = frames != null ? frames.feed(bytes, offset, length)
+                        : elements.feed(bytes, offset, length).stream().map(SseFrame::data).toList();
+                for (SseFrame f : chunks) {
                     for (StreamEvent e : decoder.decode(f)) {
                         if (e instanceof StreamEvent.TextDelta t) {
                             text.add(t.text());

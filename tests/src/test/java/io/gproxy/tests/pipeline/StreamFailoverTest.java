@@ -115,6 +115,25 @@ class StreamFailoverTest {
         }
     }
 
+    @Test
+    void aGeminiJsonArrayStreamIsBookedByHowItEnded() throws Exception {
+        // a Gemini client without alt=sse reads one JSON array; billing reads its elements on the side like SSE
+        String path = "/v1beta/models/single:streamGenerateContent";
+        String body = "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"hi\"}]}]}";
+        HttpResponse<String> whole = post(path, body);
+        assertEquals(200, whole.statusCode(), whole.body());
+        assertTrue(new com.fasterxml.jackson.databind.ObjectMapper().readTree(whole.body()).isArray(), whole.body());
+        String wholeId = whole.headers().firstValue("x-gproxy-request-id").orElseThrow();
+        assertTrue(waitForLine(wholeId).contains("\"ended\":\"complete\""), "a whole array ended well");
+
+        first.cutNextStream(2, false); // the upstream ends cleanly, without its finish
+        HttpResponse<String> cut = post(path, body);
+        assertEquals(200, cut.statusCode(), cut.body());
+        String cutId = cut.headers().firstValue("x-gproxy-request-id").orElseThrow();
+        assertTrue(waitForLine(cutId).contains("\"ended\":\"interrupted\""),
+                "an array without its finish was not served in full: " + cut.body());
+    }
+
     static int count(String s, String needle) {
         int n = 0;
         for (int i = s.indexOf(needle); i >= 0; i = s.indexOf(needle, i + 1)) {
