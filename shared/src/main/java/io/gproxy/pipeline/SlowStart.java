@@ -35,6 +35,7 @@ import java.util.function.Supplier;
 final class SlowStart {
     private static final byte[] SSE_KEEPALIVE = KeepaliveSink.SSE_COMMENT;
     private static final byte[] JSON_KEEPALIVE = KeepaliveSink.JSON_WHITESPACE;
+    private static final java.time.Duration DRAIN_WAIT = java.time.Duration.ofSeconds(2);
 
     private final CompletableFuture<HttpResponse> answer = new CompletableFuture<>();
     private final Thread worker;
@@ -136,10 +137,19 @@ final class SlowStart {
             return; // the work released its own reservation before it failed
         }
         if (response.isStreaming() && !relayed) {
+            // The relay reads before it writes, so a silent upstream could hold the drain: bounded, then left behind
+            // (it ends at the upstream's next byte or end; the settlement does not wait for it).
+            Thread drain = Thread.ofVirtual().name("gproxy-drain").start(() -> {
+                try {
+                    response.stream().writeTo(ClosedSink.INSTANCE);
+                } catch (IOException | RuntimeException expected) {
+                    // the relay closed the upstream body on its way out
+                }
+            });
             try {
-                response.stream().writeTo(ClosedSink.INSTANCE);
-            } catch (IOException | RuntimeException expected) {
-                // the relay closed the upstream body on its way out
+                drain.join(DRAIN_WAIT);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
         response.complete();
