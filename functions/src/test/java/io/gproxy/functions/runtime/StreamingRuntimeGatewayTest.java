@@ -3,6 +3,7 @@ package io.gproxy.functions.runtime;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.gproxy.app.Gateway;
+import io.gproxy.app.RuntimeConfig;
 import io.gproxy.crypto.MasterKeyCipher;
 import io.gproxy.http.FunctionGroup;
 import io.gproxy.store.memory.MemoryConfigStore;
@@ -18,6 +19,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The streaming runtime with the real gateway pipeline behind it and a loopback upstream that streams Chat chunks:
  * each upstream event reaches the Runtime API as its own chunk while the upstream is still producing, and an
- * upstream that breaks mid-stream yields the protocol error frame for the client plus the error trailers.
+ * upstream that breaks mid-stream yields the protocol error frame for the client plus the error trailers; an upstream
+ * slow to answer at all gets the response started (prelude, keepalives) before its first byte.
  */
 class StreamingRuntimeGatewayTest {
     private static final String KEY = "sk-runtime-test-key-000000000000000000000000";
@@ -39,7 +42,9 @@ class StreamingRuntimeGatewayTest {
     private FakeRuntimeApi api;
     private HttpServer upstream;
     private final CountDownLatch releaseRest = new CountDownLatch(1);
+    private final CountDownLatch releaseHeaders = new CountDownLatch(1);
     private volatile boolean breakMidStream;
+    private volatile boolean slowHeaders;
     private Thread loop;
 
     @BeforeEach
@@ -49,9 +54,14 @@ class StreamingRuntimeGatewayTest {
         upstream.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         upstream.createContext("/", this::chatStream);
         upstream.start();
+    }
 
+    /** The runtime loop on a gateway whose streams get keepalives after {@code keepaliveMillis} of silence. */
+    private void startRuntime(long keepaliveMillis) throws Exception {
         MasterKeyCipher cipher = MasterKeyCipher.fromBase64(MasterKeyCipher.generateKeyBase64());
-        Gateway gateway = Gateway.builder().store(new MemoryConfigStore()).cipher(cipher)
+        Gateway gateway = Gateway.builder()
+                .config(RuntimeConfig.fromEnv(Map.of("GPROXY_STREAM_KEEPALIVE_MS", Long.toString(keepaliveMillis))))
+                .store(new MemoryConfigStore()).cipher(cipher)
                 .log(new PrintStream(new ByteArrayOutputStream())).build();
         gateway.importer().importBundle(("""
                 {"orgs":[{"id":1,"name":"o"}],"users":[{"id":1,"name":"u","org_id":1}],
@@ -68,13 +78,17 @@ class StreamingRuntimeGatewayTest {
     @AfterEach
     void stop() throws Exception {
         releaseRest.countDown();
+        releaseHeaders.countDown();
         api.close();
         upstream.stop(0);
-        loop.interrupt();
+        if (loop != null) {
+            loop.interrupt();
+        }
     }
 
     @Test
     void eventsReachTheRuntimeApiOneByOneWhileTheUpstreamStreams() throws Exception {
+        startRuntime(15_000);
         api.enqueue(event());
         FakeRuntimeApi.Chunk prelude = api.awaitChunk(10, SECONDS);
         assertNotNull(prelude);
@@ -92,6 +106,7 @@ class StreamingRuntimeGatewayTest {
 
     @Test
     void anUpstreamBreakingMidStreamGivesTheErrorFrameAndTrailers() throws Exception {
+        startRuntime(15_000);
         breakMidStream = true;
         releaseRest.countDown();
         api.enqueue(event());
@@ -103,6 +118,28 @@ class StreamingRuntimeGatewayTest {
         assertEquals("Upstream.StreamError", response.trailers().get("lambda-runtime-function-error-type"));
         assertTrue(new String(Base64.getDecoder().decode(response.trailers().get("lambda-runtime-function-error-body")),
                 StandardCharsets.UTF_8).contains("Upstream.StreamError"));
+    }
+
+    @Test
+    void anUpstreamSlowToAnswerGetsThePreludeAndKeepalivesFirst() throws Exception {
+        startRuntime(100);
+        slowHeaders = true;
+        releaseRest.countDown();
+        api.enqueue(event());
+        FakeRuntimeApi.Chunk prelude = api.awaitChunk(10, SECONDS);
+        assertNotNull(prelude, "the response started before the upstream answered");
+        assertTrue(prelude.text().startsWith("{\"statusCode\":200"), prelude.text());
+        StringBuilder early = new StringBuilder();
+        for (FakeRuntimeApi.Chunk c; (c = api.awaitChunk(300, TimeUnit.MILLISECONDS)) != null && early.length() < 26; ) {
+            early.append(c.text());
+        }
+        assertTrue(early.toString().startsWith(": keepalive\n\n: keepalive\n\n"), "keepalives while waiting: " + early);
+        releaseHeaders.countDown();
+
+        FakeRuntimeApi.Call response = api.awaitInvocationResult(10, SECONDS);
+        String body = new String(response.body(), StandardCharsets.UTF_8);
+        assertTrue(body.contains("\"content\":\"Hel\"") && body.endsWith("data: [DONE]\n\n"), body);
+        assertTrue(response.trailers().isEmpty());
     }
 
     private String event() {
@@ -119,6 +156,13 @@ class StreamingRuntimeGatewayTest {
     /** A Chat upstream: one event, then (held until released) the rest, or a connection cut mid-stream. */
     private void chatStream(HttpExchange x) throws IOException {
         x.getRequestBody().readAllBytes();
+        if (slowHeaders) {
+            try {
+                releaseHeaders.await(10, SECONDS); // a model that takes its time before answering at all
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         x.getResponseHeaders().add("content-type", "text/event-stream");
         x.sendResponseHeaders(200, 0);
         OutputStream out = x.getResponseBody();
