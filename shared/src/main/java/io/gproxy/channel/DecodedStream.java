@@ -44,7 +44,11 @@ public final class DecodedStream extends InputStream {
                 ended = true;
                 pending = decoder.onEnd();
             } else {
-                pending = decoder.onBytes(buf, 0, n);
+                try {
+                    pending = decoder.onBytes(buf, 0, n);
+                } catch (io.gproxy.protocol.sse.SseDecoder.EventTooLargeException unbounded) {
+                    throw new IOException(unbounded.getMessage()); // a broken upstream, as the relay knows them
+                }
             }
             pos = 0;
         }

@@ -48,7 +48,11 @@ final class RuleFrameStream extends InputStream {
                 ended = true;
                 frames = decoder.finish();
             } else {
-                frames = decoder.feed(buf, 0, n);
+                try {
+                    frames = decoder.feed(buf, 0, n);
+                } catch (SseDecoder.EventTooLargeException unbounded) {
+                    throw new IOException(unbounded.getMessage()); // a broken upstream, as the relay knows them
+                }
             }
             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
             for (SseFrame f : frames) {

@@ -34,7 +34,22 @@ public final class StreamTranscoder {
 
     /** Client frames produced by one upstream network chunk. */
     public List<SseFrame> onChunk(byte[] chunk, int offset, int length) {
-        return convert(frames.feed(chunk, offset, length));
+        if (failed) {
+            return List.of(); // the client's stream already ended with its error frame
+        }
+        List<SseFrame> upstreamFrames;
+        try {
+            upstreamFrames = frames.feed(chunk, offset, length);
+        } catch (SseDecoder.EventTooLargeException unbounded) {
+            failed = true;
+            return client.encode(new StreamEvent.Error("upstream_error", "upstream request failed"));
+        }
+        return convert(upstreamFrames);
+    }
+
+    /** Whether the client's stream has ended with an error (an upstream error event, or an unreadable upstream). */
+    public boolean failed() {
+        return failed;
     }
 
     /** The upstream ended normally: whatever closes the client's stream. */

@@ -9,13 +9,37 @@ import java.util.List;
  * Incremental SSE parser (spec/surface.md §5.1): feed network chunks, get complete frames. CRLF and CR line ends
  * are normalised, comments and {@code id:}/{@code retry:} fields dropped, frames without data ignored, and at end of
  * input a trailing frame without its blank line is still emitted. A multi-byte UTF-8 character split across
- * chunks is reassembled because lines are decoded only when complete.
+ * chunks is reassembled because lines are decoded only when complete. One event may hold at most
+ * {@link #DEFAULT_MAX_EVENT_BYTES} (or the bound given): past it {@link EventTooLargeException} is thrown.
  */
 public final class SseDecoder {
+    /**
+     * Bound on one event (its lines together): an image generation's base64 event fits many times over, while an
+     * upstream that never ends its line or event cannot make the gateway buffer without limit.
+     */
+    public static final int DEFAULT_MAX_EVENT_BYTES = 32 * 1024 * 1024;
+
     private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+    private final int maxEventBytes;
+    private long eventBytes; // bytes of the event being read: its complete lines and the current line
     private boolean lastWasCr;
     private String event;
     private StringBuilder data;
+
+    public SseDecoder() {
+        this(DEFAULT_MAX_EVENT_BYTES);
+    }
+
+    public SseDecoder(int maxEventBytes) {
+        this.maxEventBytes = maxEventBytes;
+    }
+
+    /** An event outgrew the bound: the stream cannot be read further (callers treat it as a broken upstream). */
+    public static final class EventTooLargeException extends IllegalStateException {
+        EventTooLargeException(int max) {
+            super("upstream event larger than " + max + " bytes");
+        }
+    }
 
     /** Frames completed by this chunk. */
     public List<SseFrame> feed(byte[] chunk, int offset, int length) {
@@ -33,6 +57,9 @@ public final class SseDecoder {
                 endLine(out);
             } else {
                 lastWasCr = false;
+                if (++eventBytes > maxEventBytes) {
+                    throw new EventTooLargeException(maxEventBytes);
+                }
                 line.write(b);
             }
         }
@@ -54,6 +81,7 @@ public final class SseDecoder {
     }
 
     private void endLine(List<SseFrame> out) {
+        int length = line.size();
         String text = line.toString(StandardCharsets.UTF_8);
         line.reset();
         if (text.isEmpty()) {
@@ -61,7 +89,8 @@ public final class SseDecoder {
             return;
         }
         if (text.startsWith(":")) {
-            return; // comment (keepalive)
+            eventBytes -= length; // a comment (keepalive) is not kept, so it does not count
+            return;
         }
         int colon = text.indexOf(':');
         String field = colon < 0 ? text : text.substring(0, colon);
@@ -78,9 +107,7 @@ public final class SseDecoder {
                     data.append('\n').append(value);
                 }
             }
-            default -> {
-                // id, retry and unknown fields carry nothing the gateway needs
-            }
+            default -> eventBytes -= length; // id, retry and unknown fields carry nothing the gateway keeps
         }
     }
 
@@ -90,5 +117,6 @@ public final class SseDecoder {
         }
         event = null;
         data = null;
+        eventBytes = 0;
     }
 }

@@ -72,6 +72,28 @@ class SseDecoderTest {
         assertEquals("data: [DONE]\n\n", new String(SseFrame.data("[DONE]").encode(), StandardCharsets.UTF_8));
     }
 
+    @Test
+    void anEventOverTheBoundIsRefusedInsteadOfBuffered() {
+        SseDecoder d = new SseDecoder(64);
+        byte[] endless = "data: ".concat("x".repeat(100)).getBytes(StandardCharsets.UTF_8); // no line end, ever
+        org.junit.jupiter.api.Assertions.assertThrows(SseDecoder.EventTooLargeException.class, () -> d.feed(endless));
+        SseDecoder lines = new SseDecoder(64);
+        byte[] manyLines = "data: 0123456789\n".repeat(10).getBytes(StandardCharsets.UTF_8); // one event, never ended
+        org.junit.jupiter.api.Assertions.assertThrows(SseDecoder.EventTooLargeException.class, () -> lines.feed(manyLines));
+    }
+
+    @Test
+    void theBoundIsPerEventAndCommentsDoNotCount() {
+        SseDecoder d = new SseDecoder(64);
+        String event = "data: " + "x".repeat(40) + "\n\n";
+        String comments = ": keepalive\n".repeat(20);
+        List<SseFrame> out = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            out.addAll(d.feed((comments + event).getBytes(StandardCharsets.UTF_8)));
+        }
+        assertEquals(50, out.size());
+    }
+
     private static List<SseFrame> decodeWhole(String s) {
         SseDecoder d = new SseDecoder();
         List<SseFrame> out = new ArrayList<>(d.feed(s.getBytes(StandardCharsets.UTF_8)));
