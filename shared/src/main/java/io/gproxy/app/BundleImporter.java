@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gproxy.channel.Channel;
+import io.gproxy.channel.ChannelException;
 import io.gproxy.channel.ChannelRegistry;
+import io.gproxy.channel.OutboundProxy;
 import io.gproxy.channel.Implementation;
 import io.gproxy.channel.RoutingDecision;
 import io.gproxy.config.Credential;
@@ -349,7 +351,10 @@ public final class BundleImporter {
                 if (name.isEmpty() || name.contains("/") || io.gproxy.protocol.RequestClassifier.RESERVED_PROVIDER_NAMES.contains(name)) {
                     throw new BundleException(where + ".name: '" + name + "' cannot be a provider name");
                 }
+                checkProxy(where + ".proxy_url", doc.get("proxy_url"));
+                checkBaseUrl(where + ".settings_json.base_url", doc.path("settings_json").get("base_url"));
             }
+            case INSTANCE_SETTINGS -> checkProxy(where + ".proxy", doc.get("proxy"));
             case ALIAS -> {
                 try {
                     Pattern.compile(doc.get("alias").asText());
@@ -373,6 +378,7 @@ public final class BundleImporter {
                 if (doc.get("secret_json").isEmpty()) {
                     throw new BundleException(where + ".secret_json: is empty");
                 }
+                checkProxy(where + ".proxy_url", doc.get("proxy_url"));
             }
             case USER_KEY -> {
                 if (doc.get("api_key").asText().isBlank()) {
@@ -381,6 +387,44 @@ public final class BundleImporter {
             }
             default -> {
             }
+        }
+    }
+
+    /**
+     * A proxy setting must be one the pipeline can use ({@link OutboundProxy#parse}), or a request would find out:
+     * the credential skipped at every attempt. The message never echoes the value (it may hold a password).
+     */
+    private static void checkProxy(String where, JsonNode value) throws BundleException {
+        if (value == null || value.isNull()) {
+            return;
+        }
+        try {
+            OutboundProxy.parse(value.asText());
+        } catch (ChannelException e) {
+            throw new BundleException(where + ": " + e.getMessage());
+        }
+    }
+
+    /** A base URL must be an absolute http(s) URL with a host; the channel appends the operation's path to it. */
+    private static void checkBaseUrl(String where, JsonNode value) throws BundleException {
+        if (value == null || value.isNull()) {
+            return;
+        }
+        if (!value.isTextual()) {
+            throw new BundleException(where + ": expected a string");
+        }
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(value.textValue().trim());
+        } catch (java.net.URISyntaxException e) {
+            throw new BundleException(where + ": not a valid URL");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || uri.getHost().isBlank()) {
+            throw new BundleException(where + ": must be an http:// or https:// URL with a host");
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new BundleException(where + ": must not have a query or fragment");
         }
     }
 

@@ -52,7 +52,8 @@ class BundleImporterTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ADMIN_KEY = "sk-example-admin-key-0000000000000000000000";
     private static final String ALICE_KEY = "sk-example-alice-key-0000000000000000000000";
-    private static final List<String> PLAINTEXT_SECRETS = List.of("sk-upstream-openai", "sk-ant-upstream", "AIza-upstream");
+    private static final List<String> PLAINTEXT_SECRETS = List.of("sk-upstream-openai", "sk-ant-upstream", "AIza-upstream",
+            "hunter2"); // the password of a refused proxy URL
 
     private final ChannelRegistry channels = ChannelRegistry.builtIn();
     private final MasterKeyCipher cipher = MasterKeyCipher.fromBase64(MasterKeyCipher.generateKeyBase64());
@@ -313,7 +314,19 @@ class BundleImporterTest {
                                 .put("operation", "generate_content").put("kind", "open_ai").put("implementation", "passthrough"),
                         "routing_rules[id=1].kind"),
                 bad("section is not an array", b -> b.putObject("providers"),
-                        "providers"));
+                        "providers"),
+                bad("proxy URL that is not http", b -> row(b, "credentials", 0).put("proxy_url", "socks5://u:hunter2@proxy:1080"),
+                        "credentials[id=1].proxy_url", "http://"),
+                bad("proxy URL with a path", b -> row(b, "providers", 0).put("proxy_url", "http://proxy:3128/path"),
+                        "providers[id=1].proxy_url", "path"),
+                bad("instance proxy without a host", b -> row(b, "instance_settings", 0).put("proxy", "http://"),
+                        "instance_settings", ".proxy"),
+                bad("base URL that is not a URL", b -> ((ObjectNode) row(b, "providers", 0).get("settings_json"))
+                                .put("base_url", "api.openai.com"),
+                        "providers[id=1].settings_json.base_url", "http"),
+                bad("base URL with another scheme", b -> ((ObjectNode) row(b, "providers", 1).get("settings_json"))
+                                .put("base_url", "file:///etc/passwd"),
+                        "providers[id=2].settings_json.base_url"));
     }
 
     @ParameterizedTest(name = "{0}")

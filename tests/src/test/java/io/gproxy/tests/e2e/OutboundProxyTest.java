@@ -57,11 +57,24 @@ class OutboundProxyTest {
             for (var c : bundle.withArray("credentials")) {
                 switch (c.get("provider_id").asInt()) {
                     case 2 -> ((ObjectNode) c).put("proxy_url", "direct");
-                    case 3 -> ((ObjectNode) c).put("proxy_url", "socks5://127.0.0.1:1080");
                     default -> { }
                 }
             }
         }).start();
+        storeUnusableProxyOnGeminisCredential();
+    }
+
+    /**
+     * Imports and admin writes refuse a proxy setting the pipeline cannot use, so this one is written to the table
+     * directly, as data from before that check would be.
+     */
+    private static void storeUnusableProxyOnGeminisCredential() {
+        io.gproxy.store.ConfigStore store = gw.server().gateway().store();
+        io.gproxy.store.ConfigItem stored = store.load().items().stream()
+                .filter(i -> i.type() == io.gproxy.store.EntityType.CREDENTIAL && i.id().equals("3")).findFirst().orElseThrow();
+        ObjectNode doc = stored.doc().deepCopy().put("proxy_url", "socks5://127.0.0.1:1080");
+        store.write(List.of(new io.gproxy.store.ConfigItem(stored.type(), stored.id(), doc)), List.of());
+        gw.server().gateway().configCache().reload();
     }
 
     @AfterAll
@@ -105,6 +118,14 @@ class OutboundProxyTest {
 
     @Test
     void unusableProxySettingSkipsTheCredentialNeverGoesDirect() throws Exception {
+        // an import or admin write refuses such a setting, naming the field and not the value
+        io.gproxy.app.BundleException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                io.gproxy.app.BundleException.class, () -> gw.server().gateway().importer().importBundle(
+                        "{\"credentials\":[{\"id\":3,\"provider_id\":3,\"secret_json\":{\"api_key\":\"AIza-upstream\"},\"proxy_url\":\"socks5://u:p4ss@127.0.0.1:1080\"}]}"
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertTrue(refused.getMessage().contains("credentials[id=3].proxy_url"), refused.getMessage());
+        assertFalse(refused.getMessage().contains("p4ss"), refused.getMessage());
+        // the one stored at start (as an older version's data) is skipped at request time instead
         int upstream = gw.gemini.requests().size();
         HttpResponse<String> r = chat("gemini/gemini-2.5-flash", false);
         assertEquals(502, r.statusCode(), r.body());
