@@ -277,7 +277,7 @@ public final class BadInputGenerator {
     private BadRequest wrongMethod(BadInputKind kind, Route r, String path) {
         String[] methods = java.util.Arrays.stream(r.method().equals("GET") ? new String[] {"POST", "PUT", "DELETE", "PATCH"}
                 : new String[] {"GET", "PUT", "DELETE", "PATCH", "OPTIONS"})
-                .filter(m -> !r.otherMethods().contains(m)).toArray(String[]::new);
+                .filter(m -> !m.equals(r.method()) && !r.otherMethods().contains(m)).toArray(String[]::new);
         String m = methods[random.nextInt(methods.length)];
         return new BadRequest(kind, r, m, path, r.authHeaders(), body(r).map(BadInputGenerator::bytes).orElse(null),
                 false, "");

@@ -34,6 +34,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 class GeneratedBadInputTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ADMIN_KEY = "sk-example-admin-key-0000000000000000000000";
+    /** Alice's key in the example bundle, and the password the test gives her. */
+    private static final long ALICE_KEY_ID = 2;
+    private static final String ALICE_PASSWORD = "alice-bad-input-pw";
     private static final long SEED = Long.parseLong(setting("gproxy.badinput.seed", "GPROXY_BADINPUT_SEED", "20261124"));
     private static final int ROUNDS = Integer.parseInt(setting("gproxy.badinput.rounds", "GPROXY_BADINPUT_ROUNDS", "2"));
 
@@ -56,7 +59,7 @@ class GeneratedBadInputTest {
     void everyGeneratedBadRequestIsAClear4xxAndChangesNothing() throws Exception {
         List<Route> routes = new ArrayList<>(RouteTables.client(GatewayFixture.ALICE_KEY));
         routes.addAll(RouteTables.admin(ADMIN_KEY));
-        routes.addAll(RouteTables.portal(sessionToken));
+        routes.addAll(RouteTables.portal(sessionToken, ALICE_KEY_ID, ALICE_PASSWORD));
         List<BadRequest> cases = new BadInputGenerator(SEED, GatewayFixture.MAX_BODY_BYTES).generate(routes, ROUNDS);
         Set<String> tableBefore = gw.tableItems();
         gw.clearMocks();
@@ -86,6 +89,16 @@ class GeneratedBadInputTest {
         }
         assertTrue(cases.size() >= 300, "a few hundred cases: " + cases.size());
         assertEquals(tableBefore, gw.tableItems(), "bad input wrote to the table");
+        // the portal's write bodies the cases were drawn from do succeed (own key, right password), so the 4xx above
+        // were the bad input's doing, not a wrong id or password
+        for (Route r : routes) {
+            if (r.path().startsWith("/user/") && r.hasBody()) {
+                HttpResponse<String> ok = send(new BadRequest(null, r, r.method(), r.path(), r.authHeaders(),
+                        r.validBody().getBytes(java.nio.charset.StandardCharsets.UTF_8), false, ""));
+                assertTrue(ok.statusCode() >= 200 && ok.statusCode() < 300, r + " with its valid body -> " + ok.statusCode()
+                        + " " + abbreviate(ok.body()));
+            }
+        }
     }
 
     private static void check(BadRequest c, HttpResponse<String> r, String what) throws Exception {
@@ -124,12 +137,12 @@ class GeneratedBadInputTest {
     private static String portalSession() throws Exception {
         HttpResponse<String> set = http.send(HttpRequest.newBuilder(URI.create(gw.baseUrl() + "/admin/users"))
                 .header("authorization", "Bearer " + ADMIN_KEY).header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"id\":2,\"password\":\"alice-bad-input-pw\"}")).build(),
+                .POST(HttpRequest.BodyPublishers.ofString("{\"id\":2,\"password\":\"" + ALICE_PASSWORD + "\"}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, set.statusCode(), set.body());
         HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(gw.baseUrl() + "/admin/login"))
                 .header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"alice\",\"password\":\"alice-bad-input-pw\"}"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"alice\",\"password\":\"" + ALICE_PASSWORD + "\"}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, login.statusCode(), login.body());
         String cookie = login.headers().firstValue("set-cookie").orElseThrow();
