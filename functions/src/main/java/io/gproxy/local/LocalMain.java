@@ -10,6 +10,7 @@ public final class LocalMain {
     private LocalMain() {}
 
     public static void main(String[] args) {
+        LocalHttpServer.useGatewayHeaderLimits(); // before anything in this JVM creates a JDK HTTP server
         if (args.length > 0 && args[0].equals("export")) {
             export(Arrays.copyOfRange(args, 1, args.length));
             return;

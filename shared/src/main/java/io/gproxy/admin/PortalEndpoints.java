@@ -108,8 +108,18 @@ final class PortalEndpoints {
         return out;
     }
 
+    /**
+     * {@code {"current","new"}} and nothing else: any other field is refused (400) before the password is checked,
+     * so a request that carries something the change would not apply never changes the password.
+     */
     private io.gproxy.http.HttpResponse changePassword(AdminCall c) throws GatewayError {
         ObjectNode body = c.body();
+        for (var it = body.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!f.equals("current") && !f.equals("new")) {
+                throw GatewayError.badRequest("unknown field for a password change (current and new only)");
+            }
+        }
         JsonNode current = body.get("current");
         JsonNode next = body.get("new");
         if (current == null || !current.isTextual() || next == null || !next.isTextual() || next.textValue().isBlank()) {

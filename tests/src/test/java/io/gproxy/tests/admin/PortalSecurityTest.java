@@ -137,6 +137,9 @@ class PortalSecurityTest {
         String token = http.login("changer", "old-pw", "10.4.0.1").sessionCookie();
         assertError(http.withSession(token, "POST", "/user/change-password", "{\"current\":\"nope\",\"new\":\"x-pw\"}"), 403);
         assertError(http.withSession(token, "POST", "/user/change-password", "{\"current\":\"old-pw\",\"new\":\" \"}"), 400);
+        // a field the change does not apply is refused, not dropped: the password stays old-pw (the next line shows it)
+        assertError(http.withSession(token, "POST", "/user/change-password",
+                "{\"current\":\"old-pw\",\"new\":\"x-pw\",\"model\":123}"), 400);
         assertEquals(204, http.withSession(token, "POST", "/user/change-password", "{\"current\":\"old-pw\",\"new\":\"new-pw\"}").status());
         assertEquals(200, http.withSession(token, "GET", "/user/me", null).status(), "the session is kept");
         assertError(http.login("changer", "old-pw", "10.4.0.2"), 401);

@@ -13,8 +13,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 import static io.gproxy.tests.e2e.GatewayFixture.ALICE_KEY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -122,8 +125,56 @@ class BadInputTest {
         }
         HttpResponse<String> r = http.send(b.POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertTrue(r.statusCode() == 431 || r.statusCode() == 413 || r.statusCode() == 400, "got " + r.statusCode());
-        assertEquals(0, gw.upstreamRequestCount());
+        assertEquals(431, r.statusCode(), r.body());
+        assertBadInput(r, "80 KB of headers", new byte[0]);
+    }
+
+    /**
+     * The gateway's header rule (at most 200 header names and 64 KiB in all, else 431) is what a client meets in local
+     * mode too: the JDK server used to close the connection past 200 names, or past 380 KiB as it counts headers
+     * (32 bytes more per line), before the gateway saw the request.
+     */
+    @Test
+    void headersPastTheGatewaysLimitsGet431NotAClosedConnection() throws Exception {
+        String chat = "{\"model\":\"openai/gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        Map<String, List<String>> cases = new LinkedHashMap<>();
+        cases.put("500 small header fields", fillers(500, i -> "x-filler-" + i + ": v"));
+        cases.put("201 header names", fillers(201 - 5, i -> "x-filler-" + i + ": v"));
+        // 12,000 lines of one name: 120 KB on the wire, 480 KB as the JDK counts them
+        cases.put("12000 short lines of one name", fillers(12_000, i -> "x-pad: v"));
+        cases.put("one 512 KiB header", List.of("x-big: " + "b".repeat(512 * 1024)));
+        Set<String> tableBefore = gw.tableItems();
+        for (Map.Entry<String, List<String>> c : cases.entrySet()) {
+            List<String> lines = new ArrayList<>(c.getValue());
+            lines.add(0, "Authorization: Bearer " + ALICE_KEY);
+            RawHttp.Response r = RawHttp.post(gw.baseUrl(), "/v1/chat/completions", lines, chat);
+            assertEquals(431, r.status(), c.getKey() + " -> " + r.body());
+            JsonNode envelope = JSON.readTree(r.body());
+            assertEquals("gproxy_error", envelope.path("error").path("type").asText(), c.getKey());
+            assertEquals("request headers too large", envelope.path("error").path("message").asText(), c.getKey());
+            assertTrue(r.header("x-gproxy-request-id").isPresent(), c.getKey());
+            assertEquals(0, gw.upstreamRequestCount(), c.getKey() + " reached an upstream");
+        }
+        assertEquals(tableBefore, gw.tableItems(), "refused headers wrote to the table");
+    }
+
+    /** Exactly 200 header names are served: the limit counts names, the four the client always sends included. */
+    @Test
+    void twoHundredHeaderNamesAreServed() throws Exception {
+        List<String> lines = new ArrayList<>(fillers(200 - 5, i -> "x-filler-" + i + ": v"));
+        lines.add(0, "Authorization: Bearer " + ALICE_KEY);
+        RawHttp.Response r = RawHttp.post(gw.baseUrl(), "/v1/chat/completions", lines,
+                "{\"model\":\"openai/gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertEquals(200, r.status(), r.body());
+        assertEquals(1, gw.upstreamRequestCount());
+    }
+
+    private static List<String> fillers(int n, java.util.function.IntFunction<String> line) {
+        List<String> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(line.apply(i));
+        }
+        return out;
     }
 
     private static void assertBadInput(HttpResponse<String> r, String route, byte[] body) throws Exception {

@@ -10,6 +10,11 @@ import io.gproxy.tests.mock.MockAnthropic;
 import io.gproxy.tests.mock.MockGemini;
 import io.gproxy.tests.mock.MockOpenAi;
 import io.gproxy.tests.mock.MockUpstream;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -134,6 +139,22 @@ public final class GatewayFixture implements AutoCloseable {
 
     public void clearMocks() {
         mocks().forEach(MockUpstream::clear);
+    }
+
+    /**
+     * Every item of the gateway's table, rendered (strongly consistent scan), except audit rows: what bad input must
+     * not change. Audit rows are left out because the admin API records refused writes too.
+     */
+    public java.util.Set<String> tableItems() {
+        java.util.Set<String> items = new java.util.TreeSet<>();
+        try (DynamoDbClient ddb = DynamoDbClient.builder().endpointOverride(java.net.URI.create(server.dynamoEndpoint()))
+                .region(Region.US_EAST_1).httpClient(UrlConnectionHttpClient.create())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))).build()) {
+            ddb.scanPaginator(s -> s.tableName(io.gproxy.app.RuntimeConfig.DEFAULT_TABLE).consistentRead(true))
+                    .items().stream().filter(i -> !i.get("pk").s().startsWith("AUD#"))
+                    .forEach(i -> items.add(new java.util.TreeMap<>(i).toString()));
+        }
+        return items;
     }
 
     private Map<String, String> env() {

@@ -148,6 +148,32 @@ class BufferedFunctionsTest {
         assertEquals(413, result.path("statusCode").asInt());
     }
 
+    /**
+     * The gateway's header rule is the same on Lambda as in local mode: at most 200 header names (a Function URL event
+     * joins repeated lines of one name, and its cookies become one {@code cookie} header), else 431.
+     */
+    @Test
+    void moreThan200HeaderNamesAre431OnLambdaToo() throws Exception {
+        for (int names : new int[] {200, 201, 500}) {
+            ObjectNode event = event("POST", "/v1/chat/completions", "", ALICE_KEY, CHAT, false);
+            ObjectNode headers = (ObjectNode) event.get("headers");
+            int present = headers.size() + (event.path("cookies").isEmpty() ? 0 : 1);
+            for (int i = 0; present + i < names; i++) {
+                headers.put("x-filler-" + i, "v");
+            }
+            JsonNode result = invoke(new GenerateContentFunction(), event);
+            if (names <= 200) {
+                assertEquals(200, result.path("statusCode").asInt(), names + " names: " + result);
+                continue;
+            }
+            assertEquals(431, result.path("statusCode").asInt(), names + " names: " + result);
+            JsonNode error = JSON.readTree(result.path("body").asText()).path("error");
+            assertEquals("gproxy_error", error.path("type").asText());
+            assertEquals("request headers too large", error.path("message").asText());
+            assertTrue(result.path("headers").has("x-gproxy-request-id"));
+        }
+    }
+
     /** The documented example event with method, path, query, auth and body replaced. */
     private static ObjectNode event(String method, String path, String query, String key, String body, boolean base64)
             throws Exception {

@@ -190,24 +190,36 @@ public final class BadInputGenerator {
         return req(kind, r, r.pathFor("fast"), r.authHeaders(), bytes(body.toString()), "model " + abbreviate(model));
     }
 
+    /** Past the gateway's header limits (431): more than 200 names, or more than 64 KiB in all. */
     private BadRequest oversizedHeaders(BadInputKind kind, Route r, String path) {
         List<String> headers = new ArrayList<>(r.authHeaders());
-        if (random.nextBoolean()) {
-            // above the gateway's 64 KiB in total, below the JDK server's 200-header cap (past it the server drops
-            // the connection before the gateway sees the request)
-            int n = 40 + random.nextInt(150);
-            for (int i = 0; i < n; i++) {
-                headers.add("x-filler-" + i);
-                headers.add("v".repeat(70_000 / n + 1 + random.nextInt(1000)));
+        byte[] body = body(r).map(BadInputGenerator::bytes).orElse(null);
+        switch (random.nextInt(3)) {
+            case 0 -> {
+                // above the gateway's 64 KiB in total, in 40 to 190 names
+                int n = 40 + random.nextInt(150);
+                for (int i = 0; i < n; i++) {
+                    headers.add("x-filler-" + i);
+                    headers.add("v".repeat(70_000 / n + 1 + random.nextInt(1000)));
+                }
+                return new BadRequest(kind, r, r.method(), path, headers, body, false, n + " headers");
             }
-            return new BadRequest(kind, r, r.method(), path, headers, body(r).map(BadInputGenerator::bytes).orElse(null),
-                    false, n + " headers");
+            case 1 -> {
+                // small, but more names than the gateway takes (200, the client's own headers included)
+                int n = 201 + random.nextInt(400);
+                for (int i = 0; i < n; i++) {
+                    headers.add("x-filler-" + i);
+                    headers.add("v");
+                }
+                return new BadRequest(kind, r, r.method(), path, headers, body, false, n + " small headers");
+            }
+            default -> {
+                int size = 70_000 + random.nextInt(60_000);
+                headers.add("x-big");
+                headers.add("b".repeat(size));
+                return new BadRequest(kind, r, r.method(), path, headers, body, false, "one header of " + size + " bytes");
+            }
         }
-        int size = 70_000 + random.nextInt(60_000);
-        headers.add("x-big");
-        headers.add("b".repeat(size));
-        return new BadRequest(kind, r, r.method(), path, headers, body(r).map(BadInputGenerator::bytes).orElse(null),
-                false, "one header of " + size + " bytes");
     }
 
     /** Dot segments, encoded slashes and reserved prefixes spliced into the route's path. */
@@ -265,7 +277,7 @@ public final class BadInputGenerator {
     private BadRequest wrongMethod(BadInputKind kind, Route r, String path) {
         String[] methods = java.util.Arrays.stream(r.method().equals("GET") ? new String[] {"POST", "PUT", "DELETE", "PATCH"}
                 : new String[] {"GET", "PUT", "DELETE", "PATCH", "OPTIONS"})
-                .filter(m -> !r.otherMethods().contains(m)).toArray(String[]::new);
+                .filter(m -> !m.equals(r.method()) && !r.otherMethods().contains(m)).toArray(String[]::new);
         String m = methods[random.nextInt(methods.length)];
         return new BadRequest(kind, r, m, path, r.authHeaders(), body(r).map(BadInputGenerator::bytes).orElse(null),
                 false, "");

@@ -61,11 +61,20 @@ public final class RouteTables {
                 new Route("GET", "/admin/orgs", null, bearer, Set.of("POST")));
     }
 
-    /** The user portal (session cookie only): own keys and usage. */
-    public static List<Route> portal(String sessionToken) {
+    /**
+     * The user portal (session cookie only): own keys, a key's update, the password change and usage. The bodies are
+     * the ones that would succeed (the user's own key id, the right current password), so a bad request that got
+     * through would show as a write. A key's other method (DELETE) is left out of the wrong methods: it needs no body
+     * and would succeed.
+     */
+    public static List<Route> portal(String sessionToken, long ownKeyId, String password) {
         List<String> cookie = List.of("cookie", "gproxy_session=" + sessionToken);
         return List.of(new Route("POST", "/user/keys", "{\"label\":\"bad-input\"}", cookie, Set.of("GET")),
                 new Route("GET", "/user/keys", null, cookie, Set.of("POST")),
+                new Route("PATCH", "/user/keys/" + ownKeyId, "{\"label\":\"bad-input-renamed\",\"enabled\":true}", cookie,
+                        Set.of("DELETE")),
+                new Route("POST", "/user/change-password",
+                        "{\"current\":\"" + password + "\",\"new\":\"bad-input-new-password\"}", cookie),
                 new Route("GET", "/user/usage", null, cookie));
     }
 }
