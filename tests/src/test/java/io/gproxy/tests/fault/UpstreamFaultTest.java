@@ -7,6 +7,8 @@ import io.gproxy.tests.fault.ScriptedUpstream.Behaviour;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import io.gproxy.pipeline.StreamErrorFrames;
+import io.gproxy.protocol.OperationKind;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -14,6 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,11 +51,6 @@ class UpstreamFaultTest {
             return new Expect(Outcome.INTERRUPTED, 200, false, true);
         }
 
-        /** A passthrough stream that broke without a transport error: relayed as it came, booked as interrupted. */
-        static Expect relayedBroken() {
-            return new Expect(Outcome.INTERRUPTED, 200, false, false);
-        }
-
         static Expect relayed(int status) {
             return new Expect(Outcome.REFUSED, status, false, false);
         }
@@ -77,11 +75,14 @@ class UpstreamFaultTest {
                 // a stalled body is cut at the upstream timeout and fails like a transport error (one credential)
                 case HANG, RESET_BEFORE_HEADERS, TRUNCATED_JSON, STALLED_BODY -> Expect.gatewayError(502);
                 case RESET_MID_BODY -> stream ? Expect.interrupted() : Expect.gatewayError(502);
-                // Chat on a Chat upstream is a passthrough: the client gets the upstream's bytes as they came (its
-                // SDK sees the garbage or the missing [DONE]); converted streams end with the protocol's error frame
-                case GARBAGE_SSE, TRUNCATED_SSE -> protocol == ClientProtocol.CHAT ? Expect.relayedBroken()
-                        : Expect.interrupted();
+                // converted streams and the Chat passthrough alike end with the client protocol's error frame
+                case GARBAGE_SSE, TRUNCATED_SSE, CUT_MID_EVENT -> Expect.interrupted();
             };
+        }
+
+        /** Chat on the Chat upstream is relayed byte for byte (passthrough); the others are converted. */
+        boolean passthrough() {
+            return protocol == ClientProtocol.CHAT;
         }
     }
 
@@ -90,7 +91,8 @@ class UpstreamFaultTest {
         for (Behaviour fault : Behaviour.values()) {
             for (ClientProtocol p : ClientProtocol.values()) {
                 for (boolean stream : new boolean[] {false, true}) {
-                    boolean sseOnly = fault == Behaviour.GARBAGE_SSE || fault == Behaviour.TRUNCATED_SSE;
+                    boolean sseOnly = fault == Behaviour.GARBAGE_SSE || fault == Behaviour.TRUNCATED_SSE
+                            || fault == Behaviour.CUT_MID_EVENT;
                     // a stalled stream is the client's to wait for (keepalives): only buffered reads are bounded
                     boolean jsonOnly = fault == Behaviour.TRUNCATED_JSON || fault == Behaviour.STALLED_BODY;
                     if ((sseOnly && !stream) || (jsonOnly && stream)) {
@@ -157,6 +159,9 @@ class UpstreamFaultTest {
                     assertTrue(r.body().contains(c.protocol().streamEnd), what + ": ends as its protocol ends");
                     assertFalse(r.body().contains(c.protocol().errorFrame), what + ": no error frame");
                 }
+                if (c.stream() && c.passthrough()) {
+                    assertEquals(String.join("", ScriptedUpstream.okEvents()), r.body(), what + ": byte for byte");
+                }
                 assertTrue(r.body().contains("scripted"), what + ": the reply");
                 Map<String, AttributeValue> rec = rig.books.awaitRecord(requestId, what);
                 assertEquals("complete", rec.get("ended").s(), what);
@@ -168,6 +173,14 @@ class UpstreamFaultTest {
                 if (expect.errorFrame()) {
                     assertTrue(r.body().contains(c.protocol().errorFrame), what + ": one protocol-shaped error frame");
                 }
+                if (c.passthrough()) {
+                    // the upstream's whole events as they came, then the frame at an event boundary
+                    String frame = new String(StreamErrorFrames.forClient(OperationKind.OPEN_AI_CHAT_COMPLETIONS, false),
+                            StandardCharsets.UTF_8);
+                    assertTrue(r.body().endsWith("\n\n" + frame), what + ": ends with the error frame");
+                    assertEquals(1, r.body().split("upstream request failed", -1).length - 1, what + ": one frame");
+                }
+                assertFalse(r.body().contains(ScriptedUpstream.PARTIAL_EVENT), what + ": no unfinished event");
                 if (c.protocol() != ClientProtocol.CHAT) { // Chat's error frame is followed by its [DONE]
                     assertFalse(r.body().contains(c.protocol().streamEnd), what + ": does not pretend to have ended well");
                 }
