@@ -44,7 +44,6 @@ import io.gproxy.transform.CodecRegistry;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -284,15 +283,34 @@ public final class GatewayPipeline {
                     log.attempt(provider.name(), credential.id(), target.upstreamModel(), response.status());
                     boolean ok = response.status() >= 200 && response.status() < 300;
                     UpstreamAnswer answer = null;
-                    if (!ok) {
-                        // only non-2xx bodies are read before classifying; what they quote of our credential is cut
-                        answer = UpstreamAnswer.buffer(response).redact(secret);
+                    Disposition disposition;
+                    long deadline = upstream.answerDeadline(sentAt); // bodies read whole are complete by then
+                    try {
+                        if (!ok) {
+                            // only non-2xx bodies are read before classifying; what they quote of our credential is cut
+                            answer = UpstreamAnswer.buffer(response, deadline).redact(secret);
+                            log.upstreamAnswered();
+                        }
+                        disposition = channel.classify(response.status(), response.headers(),
+                                answer == null ? null : answer.body());
+                        if (ok && !disposition.failover()) {
+                            response = adapt(channel, call, target, response, responseRules, !req.stream(), deadline);
+                        } else if (answer == null) { // a 2xx the channel refused (e.g. an error envelope): read it for relaying
+                            answer = UpstreamAnswer.buffer(response, deadline).redact(secret);
+                            log.upstreamAnswered();
+                        }
+                    } catch (IOException e) {
+                        // the headers came but the body broke or stalled past the deadline (BoundedBody closed the
+                        // connection): nothing reached the client yet, so it fails over like a transport error
                         log.upstreamAnswered();
+                        RequestCapture.failed(captured, millisSince(sentAt), "transport_error", "status "
+                                + response.status() + ", body not read: " + (e instanceof BoundedBody.TimedOut
+                                ? "timed out" : e.getClass().getSimpleName()));
+                        health.record(channel, credential.id(), model, Disposition.TRANSIENT, clock.instant());
+                        lastError = GatewayError.upstreamFailed();
+                        continue credentials;
                     }
-                    Disposition disposition = channel.classify(response.status(), response.headers(),
-                            answer == null ? null : answer.body());
                     if (ok && !disposition.failover()) {
-                        response = adapt(channel, call, target, response, responseRules);
                         if (call.stream() && call.ops() == null) {
                             // nothing has reached the client yet: an error as the stream's first event, or a stream
                             // that breaks before it, fails over like a non-2xx would (spec/peers.md C #11)
@@ -322,10 +340,6 @@ public final class GatewayPipeline {
                     boolean replayNext = disposition instanceof Disposition.AuthDead && refreshable && !replayed;
                     if (!replayNext) {
                         health.record(channel, credential.id(), model, disposition, clock.instant());
-                    }
-                    if (answer == null) { // a 2xx the channel refused (e.g. an error envelope): read it for relaying
-                        answer = UpstreamAnswer.buffer(response).redact(secret);
-                        log.upstreamAnswered();
                     }
                     RequestCapture.end(captured, answer.status(), millisSince(sentAt), disposition,
                             replayNext ? "refreshing the credential and replaying once" : "upstream answered " + answer.status(),
@@ -363,10 +377,14 @@ public final class GatewayPipeline {
     /**
      * A successful answer as the relay expects it: a streamed body that is not SSE of the target protocol (Bedrock
      * event-stream, the Code-Assist envelope) decoded through the channel's {@link UpstreamStreamDecoder}; a buffered
-     * body read and passed through {@link Channel#shapeResponse}.
+     * body read and passed through {@link Channel#shapeResponse}. Every body read whole here (a buffered answer, or
+     * a stream a non-stream client gets folded into one answer) must be complete by {@code deadline}.
+     *
+     * @throws IOException the body broke or did not arrive in time: a failed attempt, nothing was relayed
      */
     private static UpstreamResponse adapt(Channel channel, UpstreamCall call, Target target, UpstreamResponse response,
-                                          List<ProviderRule> responseRules) throws GatewayError {
+                                          List<ProviderRule> responseRules, boolean bufferedClient, long deadline)
+            throws IOException {
         if (call.stream()) {
             UpstreamStreamDecoder decoder = channel.newStreamDecoder(call.key(), response.headers());
             if (decoder != null) {
@@ -381,14 +399,15 @@ public final class GatewayPipeline {
                 headers.remove("content-length");
                 response = new UpstreamResponse(response.status(), headers, new RuleFrameStream(response.body(), responseRules));
             }
+            if (bufferedClient) {
+                // folded into one answer anyway (ResponseRelay.aggregateStream): read whole now, while a stall or a
+                // break can still fail over
+                response = new UpstreamResponse(response.status(), response.headers(),
+                        new ByteArrayInputStream(BoundedBody.readAll(response.body(), deadline)));
+            }
             return response;
         }
-        byte[] body;
-        try (InputStream in = response.body()) {
-            body = in.readAllBytes();
-        } catch (IOException e) {
-            throw GatewayError.upstreamFailed();
-        }
+        byte[] body = BoundedBody.readAll(response.body(), deadline);
         byte[] shaped = channel.shapeResponse(body, ShapeContext.response(call.key(), false, target.upstreamModel(),
                 response.status(), target.provider().settings()));
         byte[] out = shaped == null ? body : shaped;

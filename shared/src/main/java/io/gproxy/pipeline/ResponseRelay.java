@@ -133,22 +133,41 @@ final class ResponseRelay {
         return HttpResponse.streaming(response.status(), headers, clientSink -> {
             try (InputStream in = response.body();
                  KeepaliveSink sink = keepalive(clientSink, sse && keepaliveMillis > 0, KeepaliveSink.SSE_COMMENT, keepaliveMillis, true)) {
+                // SSE goes out in whole events, so a frame of ours can follow at an event boundary
+                EventAlignedWriter events = sse ? new EventAlignedWriter(sink) : null;
                 byte[] buf = new byte[16 * 1024];
                 while (true) {
                     int n;
                     try {
                         n = in.read(buf);
                     } catch (IOException upstreamFailure) {
-                        sink.write(errorFrame);
+                        if (events != null) {
+                            events.writeFrame(errorFrame);
+                        } else {
+                            sink.write(errorFrame);
+                        }
                         sink.flush();
                         throw new StreamFailure("upstream failed mid-stream");
                     }
                     if (n < 0) {
+                        // The transport ended cleanly, but garbage or a stream cut before its terminal event was not
+                        // served in full: the client gets its protocol's error frame, like a converted stream does
+                        // (StreamTranscoder). A stream that ended well goes out byte for byte.
+                        if (events != null && meter.endedBroken()) {
+                            events.writeFrame(errorFrame);
+                        } else if (events != null) {
+                            events.finish();
+                        }
+                        sink.flush();
                         return;
                     }
-                    sink.write(buf, 0, n);
-                    sink.flush(); // upstreams write one SSE event at a time: relay each as it arrives
                     meter.onBytes(buf, 0, n);
+                    if (events != null) {
+                        events.write(buf, 0, n);
+                    } else {
+                        sink.write(buf, 0, n);
+                    }
+                    sink.flush(); // upstreams write one SSE event at a time: relay each as it arrives
                 }
             } finally {
                 log.usage(meter.usage());

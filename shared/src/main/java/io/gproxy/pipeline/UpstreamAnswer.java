@@ -15,12 +15,23 @@ import java.util.Map;
 /** A fully read upstream answer, relayed as it stands (status, sanitised headers, body). */
 record UpstreamAnswer(int status, Headers headers, byte[] body) {
 
+    /** An answer whose body is already in memory (read by {@link #buffer(UpstreamResponse, long)} before). */
     static UpstreamAnswer buffer(UpstreamResponse response) throws GatewayError {
         try (InputStream in = response.body()) {
             return new UpstreamAnswer(response.status(), ResponseHeaders.fromUpstream(response.headers(), false), in.readAllBytes());
         } catch (IOException e) {
             throw GatewayError.upstreamFailed();
         }
+    }
+
+    /**
+     * The answer read from the wire, complete by {@code deadlineNanos} ({@link BoundedBody}).
+     *
+     * @throws IOException the body broke or did not arrive in time: a failed attempt
+     */
+    static UpstreamAnswer buffer(UpstreamResponse response, long deadlineNanos) throws IOException {
+        return new UpstreamAnswer(response.status(), ResponseHeaders.fromUpstream(response.headers(), false),
+                BoundedBody.readAll(response.body(), deadlineNanos));
     }
 
     /**

@@ -45,6 +45,16 @@ public final class UpstreamClient {
         return proxies.resolve(snapshot, credential);
     }
 
+    /**
+     * When a buffered answer sent at {@code sentAtNanos} ({@link System#nanoTime()}) must be complete, body included:
+     * the same timeout that bounds the wait for the headers, counted from the send. A client that waits for a whole
+     * answer cannot be served later than that anyway, and one bound keeps a slow-but-alive upstream (a body
+     * trickling in, a folded stream with long pauses) working whenever it finishes in time.
+     */
+    public long answerDeadline(long sentAtNanos) {
+        return sentAtNanos + responseTimeout.toNanos();
+    }
+
     public static HttpClient defaultHttpClient(Duration connectTimeout) {
         OutboundClients.allowBasicProxyAuthForTunnels(); // before the process's first client: the JDK reads it once
         return HttpClient.newBuilder()
@@ -58,7 +68,7 @@ public final class UpstreamClient {
      * The timeout bounds the wait for the response's status and headers, for streams too: the JDK client stops the
      * timer once the headers are in (the body is an {@code InputStream}), so a stream may take as long as it likes
      * between events, but an upstream that accepts a request and never answers cannot hold it (and its budget
-     * reservation) forever.
+     * reservation) forever. Bodies the gateway reads whole are bounded by the caller ({@link #answerDeadline}).
      *
      * @param stream true for streaming calls
      */

@@ -9,6 +9,8 @@ import io.gproxy.transform.TransformContext;
 import io.gproxy.transform.ir.StreamEvent;
 import io.gproxy.transform.ir.Usage;
 
+import java.util.List;
+
 /**
  * What the upstream reported as usage, read from its own protocol (DESIGN §5: settlement bills the provider-native
  * numbers): a converted stream's IR events, or a passthrough stream's bytes decoded on the side. Metering never
@@ -22,6 +24,9 @@ final class UsageMeter {
     private SseDecoder sideFrames;
     private JsonArrayElements sideElements; // instead of sideFrames for a Gemini JSON-array stream
     private StreamDecoder sideDecoder;
+    private boolean sideReading;    // a passthrough stream read on the side
+    private boolean unreadable;     // it had bytes its codec could not read
+    private boolean carriedError;   // it carried an error event of its own
 
     /**
      * A meter that also reads a passthrough stream's bytes with the upstream codec (null codec: no side reading):
@@ -37,6 +42,7 @@ final class UsageMeter {
                 m.sideFrames = new SseDecoder();
             }
             m.sideDecoder = upstream.newStreamDecoder(TransformContext.now());
+            m.sideReading = true;
         }
         return m;
     }
@@ -68,10 +74,51 @@ final class UsageMeter {
                 return;
             }
             for (SseFrame f : sideFrames.feed(buf, offset, length)) {
-                sideDecoder.decode(f).forEach(this::observe);
+                sideDecode(f);
             }
-        } catch (Exception unreadable) {
+        } catch (Exception e) {
+            unreadable = true;
             sideDecoder = null; // stop reading; the relay itself is unaffected
+        }
+    }
+
+    private void sideDecode(SseFrame f) throws Exception {
+        for (StreamEvent e : sideDecoder.decode(f)) {
+            observe(e);
+            if (e instanceof StreamEvent.Error) {
+                carriedError = true;
+            }
+        }
+    }
+
+    /**
+     * Passthrough streams, once the upstream's bytes ended: whether the stream did not end as its protocol ends and
+     * so needs the client's error frame ({@link StreamErrorFrames}) — it had bytes its codec could not read (garbage),
+     * or stopped before its terminal event ({@code [DONE]}, {@code message_stop}, {@code response.completed}, a
+     * {@code finishReason}: the codec's own {@code finish()} says so). A stream that carried an error event of its own
+     * already told the client; one not read on the side (a Gemini JSON array) cannot tell. Call once, at the end.
+     */
+    boolean endedBroken() {
+        if (!sideReading || carriedError || sideFrames == null) {
+            return false; // not read, already told, or a JSON array (cut anywhere: nothing can be appended to it)
+        }
+        if (unreadable) {
+            return true;
+        }
+        try {
+            for (SseFrame f : sideFrames.finish()) { // a last event without its blank line still counts
+                sideDecode(f);
+            }
+            if (carriedError) {
+                return false;
+            }
+            List<StreamEvent> end = sideDecoder.finish();
+            end.forEach(this::observe);
+            return end.stream().anyMatch(e -> e instanceof StreamEvent.Error);
+        } catch (Exception e) {
+            return true;
+        } finally {
+            sideDecoder = null;
         }
     }
 

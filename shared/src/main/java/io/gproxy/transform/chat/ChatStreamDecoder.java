@@ -103,6 +103,10 @@ final class ChatStreamDecoder implements StreamDecoder {
             return List.of();
         }
         terminated = true;
+        if (finished) {
+            // a finish_reason came, so the answer is whole; some OpenAI-compatible servers end without [DONE]
+            return List.of(new StreamEvent.End());
+        }
         return List.of(new StreamEvent.Error("incomplete_stream", "upstream stream ended before data: [DONE]"));
     }
 

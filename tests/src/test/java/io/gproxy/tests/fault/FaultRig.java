@@ -21,11 +21,18 @@ import java.util.Map;
  * on DynamoDB Local (started by {@link GatewayFixture}), a second {@link Gateway} that reaches that DynamoDB only
  * through a {@link DynamoFaultProxy}, served over real HTTP by the local server's transport, and a provider
  * {@code faulty} (OpenAI channel) on a {@link ScriptedUpstream} with routing rules that send every client protocol
- * there: Chat as a passthrough, Responses, Claude and Gemini converted to Chat.
+ * there: Chat as a passthrough, Responses, Claude and Gemini converted to Chat. Two more providers on the same
+ * upstream have two credentials each, so a failed attempt can fail over: {@code faulty2} with the same rules, and
+ * {@code faultyx}, which crosses stream and non-stream (a buffered client gets the upstream's stream folded into one
+ * answer, a stream client a stream synthesised from the upstream's whole answer).
  */
 final class FaultRig implements AutoCloseable {
     static final String PROVIDER = "faulty";
     static final long PROVIDER_ID = 20;
+    /** Same routing as {@code faulty}, two credentials (ids 21 and 22). */
+    static final String TWO_KEYS = "faulty2";
+    /** Stream and non-stream crossed, two credentials (ids 23 and 24). */
+    static final String CROSSED = "faultyx";
     static final String UPSTREAM_KEY = "sk-faulty-upstream-key-1111111111";
     /** The gateway's upstream timeout here: short, so a silent upstream costs a test one second. */
     static final long UPSTREAM_TIMEOUT_MS = 1500;
@@ -95,26 +102,57 @@ final class FaultRig implements AutoCloseable {
         return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** A provider on the scripted upstream; every client protocol's content calls converted to Chat there. */
+    /**
+     * The providers on the scripted upstream: every client protocol's content calls converted to Chat there
+     * ({@code faulty}: one credential; {@code faulty2}: two), or to Chat with stream and non-stream crossed
+     * ({@code faultyx}: two credentials).
+     */
     static String faultyProvider(String baseUrl) {
+        String providers = provider(PROVIDER_ID, PROVIDER, baseUrl) + "," + provider(21, TWO_KEYS, baseUrl) + ","
+                + provider(22, CROSSED, baseUrl);
+        String credentials = credential(PROVIDER_ID, PROVIDER_ID, UPSTREAM_KEY) + "," + credential(21, 21, UPSTREAM_KEY)
+                + "," + credential(22, 21, UPSTREAM_KEY) + "," + credential(23, 22, UPSTREAM_KEY) + ","
+                + credential(24, 22, UPSTREAM_KEY);
+        String models = model(PROVIDER_ID) + "," + model(21) + "," + model(22);
+        String rules = rules(PROVIDER_ID, 2000, false) + "," + rules(21, 2100, false) + "," + rules(22, 2200, true);
+        return """
+                {"providers":[%s],
+                 "credentials":[%s],
+                 "provider_models":[%s],
+                 "routing_rules":[%s]}
+                """.formatted(providers, credentials, models, rules);
+    }
+
+    private static String provider(long id, String name, String baseUrl) {
+        return "{\"id\":%d,\"name\":\"%s\",\"channel\":\"openai\",\"settings_json\":{\"base_url\":\"%s\"}}"
+                .formatted(id, name, baseUrl);
+    }
+
+    private static String credential(long id, long providerId, String key) {
+        return "{\"id\":%d,\"provider_id\":%d,\"name\":\"faulty-key-%d\",\"secret_json\":{\"api_key\":\"%s\"}}"
+                .formatted(id, providerId, id, key);
+    }
+
+    private static String model(long providerId) {
+        return "{\"id\":%d,\"provider_id\":%d,\"model_id\":\"%s\"}".formatted(providerId, providerId,
+                ScriptedUpstream.MODEL);
+    }
+
+    /** Every client protocol's generate and stream calls to Chat; {@code crossed}: each to the other operation. */
+    private static String rules(long providerId, long firstId, boolean crossed) {
         StringBuilder rules = new StringBuilder();
-        long id = 2000;
+        long id = firstId;
         for (String kind : new String[] {"open_ai_chat_completions", "open_ai_responses", "claude_messages",
                 "gemini_generate_content"}) {
             for (String op : new String[] {"generate_content", "stream_generate_content"}) {
+                String dest = !crossed ? op : op.equals("generate_content") ? "stream_generate_content" : "generate_content";
                 rules.append(rules.isEmpty() ? "" : ",").append("{\"id\":").append(id++).append(",\"provider_id\":")
-                        .append(PROVIDER_ID).append(",\"operation\":\"").append(op).append("\",\"kind\":\"").append(kind)
-                        .append("\",\"implementation\":\"transform_to\",\"dest_operation\":\"").append(op)
+                        .append(providerId).append(",\"operation\":\"").append(op).append("\",\"kind\":\"").append(kind)
+                        .append("\",\"implementation\":\"transform_to\",\"dest_operation\":\"").append(dest)
                         .append("\",\"dest_kind\":\"open_ai_chat_completions\"}");
             }
         }
-        return """
-                {"providers":[{"id":%d,"name":"%s","channel":"openai","settings_json":{"base_url":"%s"}}],
-                 "credentials":[{"id":%d,"provider_id":%d,"name":"faulty-key","secret_json":{"api_key":"%s"}}],
-                 "provider_models":[{"id":%d,"provider_id":%d,"model_id":"%s"}],
-                 "routing_rules":[%s]}
-                """.formatted(PROVIDER_ID, PROVIDER, baseUrl, PROVIDER_ID, PROVIDER_ID, UPSTREAM_KEY, PROVIDER_ID,
-                PROVIDER_ID, ScriptedUpstream.MODEL, rules);
+        return rules.toString();
     }
 
     @Override

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * An OpenAI Chat Completions upstream on a raw socket, so it can misbehave below HTTP: every request takes the next
  * queued {@link Behaviour} (or answers normally) — an error status, silence, a slow first byte, a connection reset
- * before or after the headers, garbage or truncated SSE, a truncated JSON body. A real HTTP server library would
+ * before or after the headers, garbage or truncated SSE (cleanly or inside an event), a truncated JSON body,
+ * a body that stalls after the headers. A real HTTP server library would
  * not let a test send half a body and then reset the connection.
  */
 final class ScriptedUpstream implements AutoCloseable {
@@ -26,8 +27,21 @@ final class ScriptedUpstream implements AutoCloseable {
 
     enum Behaviour {
         OK, STATUS_429, STATUS_500, STATUS_401, HANG, SLOW_FIRST_BYTE, RESET_BEFORE_HEADERS, RESET_MID_BODY,
-        GARBAGE_SSE, TRUNCATED_SSE, TRUNCATED_JSON
+        GARBAGE_SSE, TRUNCATED_SSE, TRUNCATED_JSON,
+        /** Two events, then the start of a third that never ends ({@link #PARTIAL_EVENT}), then a clean end. */
+        CUT_MID_EVENT,
+        /**
+         * Status and headers, part of the body (half a JSON answer, or a stream's first event), then nothing: the
+         * connection stays open until the gateway closes it ({@link #stalledClosed()} counts those).
+         */
+        STALLED_BODY
     }
+
+    /** The unfinished event of {@link Behaviour#CUT_MID_EVENT}: no client may see it. */
+    static final String PARTIAL_EVENT = "data: {\"id\":\"chatcmpl-never-finished\",\"object\":\"chat.compl";
+
+    /** How long a stalled answer waits for the gateway to close the connection before giving up itself. */
+    static final long STALL_MILLIS = 30_000;
 
     /** How long SLOW_FIRST_BYTE waits before the first byte (below the gateway's upstream timeout). */
     static final long SLOW_MILLIS = 400;
@@ -35,6 +49,7 @@ final class ScriptedUpstream implements AutoCloseable {
     private final ServerSocket server;
     private final ConcurrentLinkedQueue<Behaviour> script = new ConcurrentLinkedQueue<>();
     private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicInteger stalledClosed = new AtomicInteger();
     private final Thread acceptor;
 
     ScriptedUpstream() throws IOException {
@@ -54,10 +69,16 @@ final class ScriptedUpstream implements AutoCloseable {
     void clear() {
         script.clear();
         requests.set(0);
+        stalledClosed.set(0);
     }
 
     int requests() {
         return requests.get();
+    }
+
+    /** Stalled answers whose connection the gateway closed (since {@link #clear()}). */
+    int stalledClosed() {
+        return stalledClosed.get();
     }
 
     private void acceptLoop() {
@@ -117,11 +138,30 @@ final class ScriptedUpstream implements AutoCloseable {
                     chunk(out, sse(chunkJson("{\"content\":\"cut short\"}", null)));
                     endChunks(out); // a clean end of the body, but no finish_reason, usage or [DONE]
                 }
+                case CUT_MID_EVENT -> {
+                    head(out, 200, stream ? "text/event-stream" : "application/json", -1, "");
+                    chunk(out, sse(chunkJson("{\"role\":\"assistant\",\"content\":\"\"}", null)));
+                    chunk(out, sse(chunkJson("{\"content\":\"cut \"}", null)));
+                    chunk(out, PARTIAL_EVENT);
+                    endChunks(out);
+                }
                 case TRUNCATED_JSON -> {
                     String full = completionJson();
                     byte[] half = full.substring(0, full.length() / 2).getBytes(StandardCharsets.UTF_8);
                     head(out, 200, "application/json", half.length, ""); // well-framed, but not JSON
                     out.write(half);
+                }
+                case STALLED_BODY -> {
+                    if (stream) {
+                        head(out, 200, "text/event-stream", -1, "");
+                        chunk(out, sse(chunkJson("{\"role\":\"assistant\",\"content\":\"\"}", null)));
+                    } else {
+                        byte[] full = completionJson().getBytes(StandardCharsets.UTF_8);
+                        head(out, 200, "application/json", full.length, "");
+                        out.write(full, 0, full.length / 2);
+                    }
+                    out.flush();
+                    awaitPeerClose(s, in);
                 }
             }
             out.flush();
@@ -138,16 +178,25 @@ final class ScriptedUpstream implements AutoCloseable {
             return;
         }
         head(out, 200, "text/event-stream", -1, "");
-        chunk(out, sse(chunkJson("{\"role\":\"assistant\",\"content\":\"\"}", null)));
-        for (String w : REPLY.split(" ")) {
-            chunk(out, sse(chunkJson("{\"content\":\"" + w + " \"}", null)));
+        for (String event : okEvents()) {
+            chunk(out, event);
         }
-        chunk(out, sse(chunkJson("{}", "\"stop\"")));
-        chunk(out, sse("{\"id\":\"chatcmpl-s\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + MODEL
+        endChunks(out);
+    }
+
+    /** The events of a stream that ends well, one per chunk: what a passthrough client must get byte for byte. */
+    static java.util.List<String> okEvents() {
+        java.util.List<String> events = new java.util.ArrayList<>();
+        events.add(sse(chunkJson("{\"role\":\"assistant\",\"content\":\"\"}", null)));
+        for (String w : REPLY.split(" ")) {
+            events.add(sse(chunkJson("{\"content\":\"" + w + " \"}", null)));
+        }
+        events.add(sse(chunkJson("{}", "\"stop\"")));
+        events.add(sse("{\"id\":\"chatcmpl-s\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + MODEL
                 + "\",\"choices\":[],\"usage\":{\"prompt_tokens\":" + INPUT_TOKENS + ",\"completion_tokens\":"
                 + OUTPUT_TOKENS + ",\"total_tokens\":" + (INPUT_TOKENS + OUTPUT_TOKENS) + "}}"));
-        chunk(out, "data: [DONE]\n\n");
-        endChunks(out);
+        events.add("data: [DONE]\n\n");
+        return events;
     }
 
     private static void error(OutputStream out, int status, String code, String message, String extraHeaders)
@@ -192,6 +241,21 @@ final class ScriptedUpstream implements AutoCloseable {
     private static void endChunks(OutputStream out) throws IOException {
         out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         out.flush();
+    }
+
+    /** Blocks until the gateway closes the connection (counted), or {@link #STALL_MILLIS} pass (not counted). */
+    private void awaitPeerClose(Socket s, InputStream in) throws IOException {
+        s.setSoTimeout((int) STALL_MILLIS);
+        try {
+            while (in.read() >= 0) {
+                // the gateway sends nothing more on this connection; a close ends the loop
+            }
+        } catch (java.net.SocketTimeoutException stillOpen) {
+            return;
+        } catch (IOException reset) {
+            // a reset is a close too
+        }
+        stalledClosed.incrementAndGet();
     }
 
     /** An RST instead of a FIN: the peer sees "connection reset". */

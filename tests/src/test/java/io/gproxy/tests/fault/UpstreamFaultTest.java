@@ -7,11 +7,16 @@ import io.gproxy.tests.fault.ScriptedUpstream.Behaviour;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import io.gproxy.pipeline.StreamErrorFrames;
+import io.gproxy.protocol.OperationKind;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,11 +51,6 @@ class UpstreamFaultTest {
             return new Expect(Outcome.INTERRUPTED, 200, false, true);
         }
 
-        /** A passthrough stream that broke without a transport error: relayed as it came, booked as interrupted. */
-        static Expect relayedBroken() {
-            return new Expect(Outcome.INTERRUPTED, 200, false, false);
-        }
-
         static Expect relayed(int status) {
             return new Expect(Outcome.REFUSED, status, false, false);
         }
@@ -72,13 +72,17 @@ class UpstreamFaultTest {
                 case STATUS_429 -> Expect.relayed(429);
                 case STATUS_500 -> Expect.relayed(500);
                 case STATUS_401 -> Expect.relayed(401);
-                case HANG, RESET_BEFORE_HEADERS, TRUNCATED_JSON -> Expect.gatewayError(502);
+                // a stalled body is cut at the upstream timeout and fails like a transport error (one credential)
+                case HANG, RESET_BEFORE_HEADERS, TRUNCATED_JSON, STALLED_BODY -> Expect.gatewayError(502);
                 case RESET_MID_BODY -> stream ? Expect.interrupted() : Expect.gatewayError(502);
-                // Chat on a Chat upstream is a passthrough: the client gets the upstream's bytes as they came (its
-                // SDK sees the garbage or the missing [DONE]); converted streams end with the protocol's error frame
-                case GARBAGE_SSE, TRUNCATED_SSE -> protocol == ClientProtocol.CHAT ? Expect.relayedBroken()
-                        : Expect.interrupted();
+                // converted streams and the Chat passthrough alike end with the client protocol's error frame
+                case GARBAGE_SSE, TRUNCATED_SSE, CUT_MID_EVENT -> Expect.interrupted();
             };
+        }
+
+        /** Chat on the Chat upstream is relayed byte for byte (passthrough); the others are converted. */
+        boolean passthrough() {
+            return protocol == ClientProtocol.CHAT;
         }
     }
 
@@ -87,8 +91,10 @@ class UpstreamFaultTest {
         for (Behaviour fault : Behaviour.values()) {
             for (ClientProtocol p : ClientProtocol.values()) {
                 for (boolean stream : new boolean[] {false, true}) {
-                    boolean sseOnly = fault == Behaviour.GARBAGE_SSE || fault == Behaviour.TRUNCATED_SSE;
-                    boolean jsonOnly = fault == Behaviour.TRUNCATED_JSON;
+                    boolean sseOnly = fault == Behaviour.GARBAGE_SSE || fault == Behaviour.TRUNCATED_SSE
+                            || fault == Behaviour.CUT_MID_EVENT;
+                    // a stalled stream is the client's to wait for (keepalives): only buffered reads are bounded
+                    boolean jsonOnly = fault == Behaviour.TRUNCATED_JSON || fault == Behaviour.STALLED_BODY;
                     if ((sseOnly && !stream) || (jsonOnly && stream)) {
                         continue;
                     }
@@ -123,13 +129,18 @@ class UpstreamFaultTest {
         Expect expect = c.expect();
         Map<String, Long> before = rig.books.aliceTotal();
         rig.upstream.next(c.fault());
+        long started = System.nanoTime();
         HttpResponse<String> r = rig.send(c.protocol().path(MODEL, c.stream()), c.protocol().body(MODEL, c.stream()),
                 c.protocol().aliceAuth());
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
         String what = c + " -> " + r.statusCode() + " " + r.body();
         assertEquals(expect.status(), r.statusCode(), what);
         assertNothingLeaks(r, what);
         String requestId = r.headers().firstValue("x-gproxy-request-id").orElseThrow();
         assertEquals(1, rig.upstream.requests(), what + ": one attempt on the one credential");
+        if (c.fault() == Behaviour.STALLED_BODY) {
+            assertStalledAndClosed(1, tookMillis, what);
+        }
 
         switch (expect.outcome()) {
             case REFUSED -> {
@@ -148,6 +159,9 @@ class UpstreamFaultTest {
                     assertTrue(r.body().contains(c.protocol().streamEnd), what + ": ends as its protocol ends");
                     assertFalse(r.body().contains(c.protocol().errorFrame), what + ": no error frame");
                 }
+                if (c.stream() && c.passthrough()) {
+                    assertEquals(String.join("", ScriptedUpstream.okEvents()), r.body(), what + ": byte for byte");
+                }
                 assertTrue(r.body().contains("scripted"), what + ": the reply");
                 Map<String, AttributeValue> rec = rig.books.awaitRecord(requestId, what);
                 assertEquals("complete", rec.get("ended").s(), what);
@@ -159,6 +173,14 @@ class UpstreamFaultTest {
                 if (expect.errorFrame()) {
                     assertTrue(r.body().contains(c.protocol().errorFrame), what + ": one protocol-shaped error frame");
                 }
+                if (c.passthrough()) {
+                    // the upstream's whole events as they came, then the frame at an event boundary
+                    String frame = new String(StreamErrorFrames.forClient(OperationKind.OPEN_AI_CHAT_COMPLETIONS, false),
+                            StandardCharsets.UTF_8);
+                    assertTrue(r.body().endsWith("\n\n" + frame), what + ": ends with the error frame");
+                    assertEquals(1, r.body().split("upstream request failed", -1).length - 1, what + ": one frame");
+                }
+                assertFalse(r.body().contains(ScriptedUpstream.PARTIAL_EVENT), what + ": no unfinished event");
                 if (c.protocol() != ClientProtocol.CHAT) { // Chat's error frame is followed by its [DONE]
                     assertFalse(r.body().contains(c.protocol().streamEnd), what + ": does not pretend to have ended well");
                 }
@@ -167,6 +189,97 @@ class UpstreamFaultTest {
                 assertBilled(before, rec, what);
             }
         }
+    }
+
+    /**
+     * Headers, then a body that stalls, on the first of two credentials (issue 10): the buffered read gives up at the
+     * upstream timeout, closes that connection, and the attempt fails over like a transport error; the second
+     * credential serves, and the books hold one complete usage record and no reservation.
+     */
+    @ParameterizedTest(name = "{0} buffered")
+    @EnumSource(ClientProtocol.class)
+    void aStalledBodyFailsOverToTheNextCredential(ClientProtocol p) throws Exception {
+        servedAfterAStall(FaultRig.TWO_KEYS, p, false);
+    }
+
+    /** Each direction twice (the stall is met before any conversion, so two client protocols each suffice). */
+    static Stream<Arguments> crossed() {
+        return Stream.of(
+                Arguments.of(ClientProtocol.RESPONSES, false), // the upstream streams, folded into one answer
+                Arguments.of(ClientProtocol.GEMINI, false),
+                Arguments.of(ClientProtocol.CHAT, true),        // the upstream answers whole, replayed as a stream
+                Arguments.of(ClientProtocol.CLAUDE, true));
+    }
+
+    /** The same on a provider that crosses stream and non-stream: both directions read the upstream whole. */
+    @ParameterizedTest(name = "{0} stream={1}")
+    @MethodSource("crossed")
+    void aStalledBodyOnACrossedCallFailsOverToo(ClientProtocol p, boolean stream) throws Exception {
+        servedAfterAStall(FaultRig.CROSSED, p, stream);
+    }
+
+    /** Every credential stalls: 502 before any byte, every connection closed, nothing booked. */
+    @ParameterizedTest(name = "{0} stream={1}")
+    @MethodSource("everyCredentialStalls")
+    void aCrossedCallWhoseEveryCredentialStallsIsRefused(ClientProtocol p, boolean stream) throws Exception {
+        String model = FaultRig.CROSSED + "/" + ScriptedUpstream.MODEL;
+        Map<String, Long> before = rig.books.aliceTotal();
+        rig.upstream.next(Behaviour.STALLED_BODY);
+        rig.upstream.next(Behaviour.STALLED_BODY);
+        long started = System.nanoTime();
+        HttpResponse<String> r = rig.send(p.path(model, stream), p.body(model, stream), p.aliceAuth());
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+        String what = "stalled twice → " + p + (stream ? " stream" : " buffered") + " -> " + r.statusCode() + " " + r.body();
+        assertEquals(502, r.statusCode(), what);
+        assertNothingLeaks(r, what);
+        assertEquals("upstream request failed", JSON.readTree(r.body()).path("error").path("message").asText(), what);
+        assertEquals(2, rig.upstream.requests(), what + ": both credentials tried");
+        assertStalledAndClosed(2, tookMillis, what);
+        String requestId = r.headers().firstValue("x-gproxy-request-id").orElseThrow();
+        assertEquals(0, rig.books.awaitSettled(before, what), what + ": nothing spent");
+        assertEquals(0, Books.delta(before, rig.books.aliceTotal(), "committed"), what + ": reservation released");
+        assertTrue(rig.books.usage(requestId).isEmpty(), what + ": no usage record");
+    }
+
+    static Stream<Arguments> everyCredentialStalls() {
+        return Stream.of(Arguments.of(ClientProtocol.GEMINI, false), Arguments.of(ClientProtocol.CLAUDE, true));
+    }
+
+    private static void servedAfterAStall(String provider, ClientProtocol p, boolean stream) throws Exception {
+        String model = provider + "/" + ScriptedUpstream.MODEL;
+        Map<String, Long> before = rig.books.aliceTotal();
+        rig.upstream.next(Behaviour.STALLED_BODY); // the next request is answered normally
+        long started = System.nanoTime();
+        HttpResponse<String> r = rig.send(p.path(model, stream), p.body(model, stream), p.aliceAuth());
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+        String what = "stalled → " + provider + " " + p + (stream ? " stream" : " buffered") + " -> " + r.statusCode()
+                + " " + r.body();
+        assertEquals(200, r.statusCode(), what);
+        assertNothingLeaks(r, what);
+        assertEquals(2, rig.upstream.requests(), what + ": the stalled attempt, then the next credential");
+        assertStalledAndClosed(1, tookMillis, what);
+        assertTrue(r.body().contains("scripted"), what + ": the reply");
+        if (stream) {
+            assertTrue(r.body().contains(p.streamEnd), what + ": ends as its protocol ends");
+            assertFalse(r.body().contains(p.errorFrame), what + ": no error frame");
+        }
+        String requestId = r.headers().firstValue("x-gproxy-request-id").orElseThrow();
+        Map<String, AttributeValue> rec = rig.books.awaitRecord(requestId, what); // exactly one
+        assertEquals("complete", rec.get("ended").s(), what);
+        assertEquals("upstream", rec.get("usage_source").s(), what);
+        assertEquals(Integer.toString(ScriptedUpstream.OUTPUT_TOKENS), rec.get("output_tokens").n(), what);
+        assertBilled(before, rec, what);
+    }
+
+    /**
+     * The stalled attempts ended at the gateway's upstream timeout (not the client's, nor the upstream's own 30 s),
+     * and the gateway closed each stalled connection.
+     */
+    private static void assertStalledAndClosed(int stalls, long tookMillis, String what) throws InterruptedException {
+        assertTrue(tookMillis >= FaultRig.UPSTREAM_TIMEOUT_MS * stalls - 500, what + ": waited the timeout (" + tookMillis + " ms)");
+        assertTrue(tookMillis < FaultRig.UPSTREAM_TIMEOUT_MS * stalls + 5_000, what + ": bounded (" + tookMillis + " ms)");
+        Books.await(() -> rig.upstream.stalledClosed() == stalls,
+                () -> what + ": stalled connections closed by the gateway: " + rig.upstream.stalledClosed() + " of " + stalls);
     }
 
     /** The settlement replaced the estimate by the recorded cost: spent moved by it, and committed by the same. */
