@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>At the deadline a timer closes the stream, which wakes the blocked read (the JDK body stream throws "closed")
  * and gives the connection up: an HTTP/1.1 connection is closed, an HTTP/2 stream reset. The caller gets
- * {@link TimedOut}, a failed attempt that can still fail over, since nothing has reached the client.
+ * {@link TimedOut}, a failed attempt that can still fail over, since nothing has reached the client. A body over
+ * {@link #MAX_BYTES} is refused the same way ({@link TooLarge}) instead of being buffered.
  */
 final class BoundedBody {
     /** The body did not arrive in full by its deadline. */
@@ -25,6 +26,20 @@ final class BoundedBody {
             super("the upstream body did not arrive in time", cause);
         }
     }
+
+    /** The body was larger than the gateway buffers ({@link #MAX_BYTES}). */
+    static final class TooLarge extends IOException {
+        TooLarge() {
+            super("the upstream body is larger than " + MAX_BYTES + " bytes");
+        }
+    }
+
+    /**
+     * Bound on a body the gateway buffers: a generous multiple of any real answer (a Lambda buffered response holds
+     * 6 MB; an image answer of several base64 images is tens of MB), so a runaway or hostile upstream cannot make a
+     * container run out of memory.
+     */
+    static final int MAX_BYTES = 64 * 1024 * 1024;
 
     private static final ScheduledThreadPoolExecutor TIMER = timer();
 
@@ -58,7 +73,7 @@ final class BoundedBody {
             closeQuietly(in);
         }, remaining, TimeUnit.NANOSECONDS);
         try (in) {
-            byte[] body = in.readAllBytes();
+            byte[] body = readAtMost(in, MAX_BYTES);
             // a wrapper may take the closed stream for its end: only a timer that never ran leaves the body whole
             if (!timer.cancel(false)) {
                 throw new TimedOut(null);
@@ -71,6 +86,15 @@ final class BoundedBody {
             }
             throw e;
         }
+    }
+
+    /** Every byte of {@code in}, or {@link TooLarge} as soon as there are more than {@code max}. */
+    static byte[] readAtMost(InputStream in, int max) throws IOException {
+        byte[] body = in.readNBytes(max);
+        if (body.length == max && in.read() >= 0) {
+            throw new TooLarge();
+        }
+        return body;
     }
 
     private static void closeQuietly(InputStream in) {

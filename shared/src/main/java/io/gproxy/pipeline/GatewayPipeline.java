@@ -304,8 +304,8 @@ public final class GatewayPipeline {
                         // connection): nothing reached the client yet, so it fails over like a transport error
                         log.upstreamAnswered();
                         RequestCapture.failed(captured, millisSince(sentAt), "transport_error", "status "
-                                + response.status() + ", body not read: " + (e instanceof BoundedBody.TimedOut
-                                ? "timed out" : e.getClass().getSimpleName()));
+                                + response.status() + ", body not read: " + (e instanceof BoundedBody.TimedOut ? "timed out"
+                                : e instanceof BoundedBody.TooLarge ? "too large" : e.getClass().getSimpleName()));
                         health.record(channel, credential.id(), model, Disposition.TRANSIENT, clock.instant());
                         lastError = GatewayError.upstreamFailed();
                         continue credentials;

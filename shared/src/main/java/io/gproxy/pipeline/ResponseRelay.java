@@ -240,6 +240,11 @@ final class ResponseRelay {
                         break;
                     }
                     writer.write(transcoder.onChunk(buf, 0, n));
+                    if (transcoder.failed()) {
+                        // the client's stream ended with its error frame: the rest of the upstream is never read
+                        writer.write(transcoder.onEnd());
+                        break;
+                    }
                 }
                 writer.close();
             } finally {
