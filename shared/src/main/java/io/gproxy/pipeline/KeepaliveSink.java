@@ -30,8 +30,7 @@ final class KeepaliveSink implements BodySink, AutoCloseable {
     private final boolean rawSse;
     private final ScheduledFuture<?> task;
     private long lastFlushNanos = System.nanoTime();
-    private byte last1 = '\n';
-    private byte last2 = '\n';
+    private int tail = ('\n' << 8) | '\n'; // the last four bytes written, the newest lowest: the start is a boundary
     private boolean broken;
 
     /**
@@ -51,13 +50,14 @@ final class KeepaliveSink implements BodySink, AutoCloseable {
     @Override
     public synchronized void write(byte[] bytes, int offset, int length) throws IOException {
         inner.write(bytes, offset, length);
-        if (length >= 2) {
-            last2 = bytes[offset + length - 2];
-            last1 = bytes[offset + length - 1];
-        } else if (length == 1) {
-            last2 = last1;
-            last1 = bytes[offset];
+        for (int i = Math.max(offset, offset + length - 4); i < offset + length; i++) {
+            tail = (tail << 8) | (bytes[i] & 0xff);
         }
+    }
+
+    /** Whether the bytes written so far end an SSE event: a blank line, whatever the line ends (LF, CRLF, CR). */
+    private boolean atEventBoundary() {
+        return (tail & 0xffff) == 0x0a0a || tail == 0x0d0a0d0a || (tail & 0xffff) == 0x0d0d;
     }
 
     @Override
@@ -67,7 +67,7 @@ final class KeepaliveSink implements BodySink, AutoCloseable {
     }
 
     private synchronized void tick() {
-        if (broken || System.nanoTime() - lastFlushNanos < intervalNanos || (rawSse && !(last1 == '\n' && last2 == '\n'))) {
+        if (broken || System.nanoTime() - lastFlushNanos < intervalNanos || (rawSse && !atEventBoundary())) {
             return;
         }
         try {

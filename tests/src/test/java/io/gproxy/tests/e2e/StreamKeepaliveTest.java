@@ -34,6 +34,7 @@ class StreamKeepaliveTest {
     static void start() throws Exception {
         gw = new GatewayFixture(Map.of("GPROXY_STREAM_KEEPALIVE_MS", "80")).start();
         gw.openAi.delay(Duration.ZERO, Duration.ofMillis(250));
+        gw.gemini.delay(Duration.ZERO, Duration.ofMillis(250));
     }
 
     @AfterAll
@@ -65,6 +66,22 @@ class StreamKeepaliveTest {
             }
         }
         assertEquals("data: [DONE]", lines.stream().filter(l -> !l.isEmpty()).reduce((a, b) -> b).orElseThrow());
+    }
+
+    @Test
+    void aQuietGeminiPassthroughStreamGetsKeepalivesBetweenItsCrlfEvents() throws Exception {
+        // Gemini ends its SSE events with CRLF CRLF: those are event boundaries too
+        HttpResponse<String> r = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(gw.baseUrl()
+                                + "/v1beta/models/gemini/gemini-2.5-flash:streamGenerateContent?alt=sse"))
+                        .header("x-goog-api-key", ALICE_KEY)
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"hi\"}]}]}"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        String between = r.body().substring(r.body().indexOf("\r\n\r\n") + 4);
+        assertTrue(between.contains(": keepalive\n\n"), "keepalives after the first CRLF-ended event: " + r.body());
+        assertTrue(r.body().contains("finishReason"), r.body());
     }
 
     @Test
