@@ -311,6 +311,21 @@ class AdminApiTest {
     }
 
     @Test
+    void settingsThatCannotWorkAreRefusedWhenWritten() throws Exception {
+        AdminHttp.Reply proxy = http.admin("POST", "/admin/providers/1/credentials",
+                "{\"name\":\"proxied\",\"secret_json\":{\"api_key\":\"sk-x\"},\"proxy_url\":\"socks5://u:pr0xy-pw@10.0.0.1:1080\"}");
+        assertError(proxy, 400);
+        assertTrue(proxy.body().contains("proxy_url"), proxy.body());
+        assertFalse(proxy.body().contains("pr0xy-pw"), "the value is never echoed: " + proxy.body());
+        AdminHttp.Reply base = http.admin("POST", "/admin/providers",
+                "{\"name\":\"nowhere\",\"channel\":\"openai\",\"settings_json\":{\"base_url\":\"api.example.com/v1\"}}");
+        assertError(base, 400);
+        assertTrue(base.body().contains("base_url"), base.body());
+        AdminHttp.Reply list = http.admin("GET", "/admin/providers", null);
+        assertFalse(list.body().contains("nowhere"), "nothing was written");
+    }
+
+    @Test
     void userKeysAreGeneratedShownOnceAndTakeEffectForThePipeline() throws Exception {
         assertError(http.admin("POST", "/admin/users/2/keys", "{\"label\":\"mine\",\"api_key\":\"sk-chosen\"}"), 400);
         AdminHttp.Reply k = http.admin("POST", "/admin/users/2/keys", "{\"label\":\"ci\"}");
