@@ -41,19 +41,9 @@ final class BoundedBody {
      */
     static final int MAX_BYTES = 64 * 1024 * 1024;
 
-    private static final ScheduledThreadPoolExecutor TIMER = timer();
+    private static final ScheduledThreadPoolExecutor TIMER = PipelineTimer.INSTANCE;
 
     private BoundedBody() {}
-
-    private static ScheduledThreadPoolExecutor timer() {
-        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread thread = new Thread(r, "gproxy-body-deadline");
-            thread.setDaemon(true);
-            return thread;
-        });
-        t.setRemoveOnCancelPolicy(true); // most reads finish long before their deadline: drop those tasks at once
-        return t;
-    }
 
     /**
      * Every byte of {@code in}, then closes it.

@@ -35,6 +35,11 @@ public final class UpstreamClient {
         this.responseTimeout = responseTimeout;
     }
 
+    /** The longest the gateway waits on an upstream for anything ({@code GPROXY_UPSTREAM_TIMEOUT_MS}). */
+    public Duration responseTimeout() {
+        return responseTimeout;
+    }
+
     /** Side calls (token refresh) through the same proxy as the credential's requests. */
     public io.gproxy.channel.ChannelHttp sideCalls(OutboundProxy proxy) {
         return io.gproxy.channel.ChannelHttp.jdk(clients.client(proxy));
@@ -66,9 +71,10 @@ public final class UpstreamClient {
 
     /**
      * The timeout bounds the wait for the response's status and headers, for streams too: the JDK client stops the
-     * timer once the headers are in (the body is an {@code InputStream}), so a stream may take as long as it likes
-     * between events, but an upstream that accepts a request and never answers cannot hold it (and its budget
-     * reservation) forever. Bodies the gateway reads whole are bounded by the caller ({@link #answerDeadline}).
+     * timer once the headers are in (the body is an {@code InputStream}). A stream may then take as long as it likes
+     * in all, but no gap between its bytes may pass the timeout ({@link SilentStreamGuard}), so an upstream that
+     * accepts a request and then stops answering cannot hold it (and its budget reservation) forever. Bodies the
+     * gateway reads whole are bounded by the caller ({@link #answerDeadline}).
      *
      * @param stream true for streaming calls
      */
@@ -91,6 +97,8 @@ public final class UpstreamClient {
             b.method(request.method(), HttpRequest.BodyPublishers.noBody());
         }
         HttpResponse<InputStream> r = clients.client(proxy).send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-        return new UpstreamResponse(r.statusCode(), Headers.copyOf(r.headers().map()), r.body());
+        // a stream may take as long as it likes in all, but not fall silent for longer than the timeout
+        InputStream body = stream ? SilentStreamGuard.guard(r.body(), responseTimeout) : r.body();
+        return new UpstreamResponse(r.statusCode(), Headers.copyOf(r.headers().map()), body);
     }
 }
