@@ -9,6 +9,11 @@ import io.gproxy.http.StreamFailure;
 import io.gproxy.protocol.Json;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Our own Runtime API loop for functions behind a RESPONSE_STREAM Function URL (DESIGN §3, spec/aws.md D1/D2):
@@ -17,12 +22,31 @@ import java.io.IOException;
  * after it, to the response's error trailers.
  */
 public final class StreamingRuntime {
+    /**
+     * How long before the invocation's deadline a response still streaming is ended by the runtime itself, so its
+     * settlement (DynamoDB writes with retries) and log line run inside the invocation: Lambda ending it at the
+     * deadline would leave the request's reservation committed and its usage unrecorded.
+     */
+    static final Duration DEADLINE_MARGIN = Duration.ofSeconds(10);
+
+    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "gproxy-invocation-deadline");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final RuntimeApiClient api;
     private final RequestHandler handler;
+    private final Duration deadlineMargin;
 
     StreamingRuntime(RuntimeApiClient api, RequestHandler handler) {
+        this(api, handler, DEADLINE_MARGIN);
+    }
+
+    StreamingRuntime(RuntimeApiClient api, RequestHandler handler, Duration deadlineMargin) {
         this.api = api;
         this.handler = handler;
+        this.deadlineMargin = deadlineMargin;
     }
 
     /**
@@ -85,6 +109,7 @@ public final class StreamingRuntime {
             api.invocationError(inv.requestId(), "Runtime.HandlerError", t);
             return;
         }
+        ScheduledFuture<?> deadline = endBeforeDeadline(inv, Thread.currentThread());
         try (StreamingResponseWriter out = StreamingResponseWriter.open(api.hostPort(), inv.requestId())) {
             try {
                 out.prelude(FunctionUrlEvents.streamingPrelude(response));
@@ -104,7 +129,34 @@ public final class StreamingRuntime {
             System.err.println("{\"level\":\"error\",\"msg\":\"streamed response to the Runtime API failed\",\"request_id\":\""
                     + inv.requestId() + "\"}");
         } finally {
+            if (deadline != null && !deadline.cancel(false)) {
+                try {
+                    deadline.get(); // it is running or ran: let it finish before the flag is cleared
+                } catch (Exception ignored) {
+                    // interrupted or done: either way nothing more comes from it
+                }
+            }
+            Thread.interrupted(); // a deadline interrupt must not abort the settlement's store calls
             response.complete(); // the response is finished: settlement and the log line, still in this invocation
         }
+    }
+
+    /**
+     * Interrupts {@code streaming} (the thread writing the response) {@link #deadlineMargin} before the invocation's
+     * deadline: a relay blocked on its upstream wakes with an error, ends the client's stream with its protocol's
+     * error frame and returns, so the completion hooks settle the usage served so far as interrupted. Null when the
+     * deadline is unknown.
+     */
+    private ScheduledFuture<?> endBeforeDeadline(Invocation inv, Thread streaming) {
+        if (inv.deadlineMs() <= 0) {
+            return null;
+        }
+        long remaining = inv.deadlineMs() - System.currentTimeMillis();
+        long margin = Math.min(deadlineMargin.toMillis(), Math.max(0, remaining / 2));
+        return DEADLINES.schedule(() -> {
+            System.err.println("{\"level\":\"warn\",\"msg\":\"response still streaming near the invocation deadline: "
+                    + "ending it\",\"request_id\":\"" + inv.requestId() + "\"}");
+            streaming.interrupt();
+        }, Math.max(0, remaining - margin), TimeUnit.MILLISECONDS);
     }
 }

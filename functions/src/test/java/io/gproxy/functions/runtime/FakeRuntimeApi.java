@@ -61,6 +61,13 @@ final class FakeRuntimeApi implements AutoCloseable {
         invocations.add(eventJson.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** The time each invocation handed out from now on may run (the Lambda-Runtime-Deadline-Ms it gets). */
+    void timeLimit(java.time.Duration limit) {
+        this.timeLimitMillis = limit.toMillis();
+    }
+
+    private volatile long timeLimitMillis = 60_000;
+
     List<Call> calls() {
         return List.copyOf(calls);
     }
@@ -114,7 +121,7 @@ final class FakeRuntimeApi implements AutoCloseable {
                     }
                     String id = "req-" + (++nextId);
                     respond(out, 200, event, Map.of("Lambda-Runtime-Aws-Request-Id", id,
-                            "Lambda-Runtime-Deadline-Ms", Long.toString(System.currentTimeMillis() + 60_000)));
+                            "Lambda-Runtime-Deadline-Ms", Long.toString(System.currentTimeMillis() + timeLimitMillis)));
                     continue;
                 }
                 Call call;

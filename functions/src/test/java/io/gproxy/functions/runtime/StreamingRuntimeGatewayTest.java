@@ -45,6 +45,7 @@ class StreamingRuntimeGatewayTest {
     private final CountDownLatch releaseHeaders = new CountDownLatch(1);
     private volatile boolean breakMidStream;
     private volatile boolean slowHeaders;
+    private final ByteArrayOutputStream requestLog = new ByteArrayOutputStream();
     private Thread loop;
 
     @BeforeEach
@@ -58,11 +59,15 @@ class StreamingRuntimeGatewayTest {
 
     /** The runtime loop on a gateway whose streams get keepalives after {@code keepaliveMillis} of silence. */
     private void startRuntime(long keepaliveMillis) throws Exception {
+        startRuntime(keepaliveMillis, StreamingRuntime.DEADLINE_MARGIN);
+    }
+
+    private void startRuntime(long keepaliveMillis, java.time.Duration deadlineMargin) throws Exception {
         MasterKeyCipher cipher = MasterKeyCipher.fromBase64(MasterKeyCipher.generateKeyBase64());
         Gateway gateway = Gateway.builder()
                 .config(RuntimeConfig.fromEnv(Map.of("GPROXY_STREAM_KEEPALIVE_MS", Long.toString(keepaliveMillis))))
                 .store(new MemoryConfigStore()).cipher(cipher)
-                .log(new PrintStream(new ByteArrayOutputStream())).build();
+                .log(new PrintStream(requestLog, true, StandardCharsets.UTF_8)).build();
         gateway.importer().importBundle(("""
                 {"orgs":[{"id":1,"name":"o"}],"users":[{"id":1,"name":"u","org_id":1}],
                  "user_keys":[{"id":1,"user_id":1,"api_key":"%s"}],
@@ -71,7 +76,7 @@ class StreamingRuntimeGatewayTest {
                  "credentials":[{"id":1,"provider_id":1,"secret_json":{"api_key":"sk-upstream"}}]}
                 """.formatted(KEY, upstream.getAddress().getPort())).getBytes(StandardCharsets.UTF_8));
         StreamingRuntime runtime = new StreamingRuntime(new RuntimeApiClient(api.hostPort()),
-                gateway.handler(EnumSet.of(FunctionGroup.GENERATE_CONTENT)));
+                gateway.handler(EnumSet.of(FunctionGroup.GENERATE_CONTENT)), deadlineMargin);
         loop = Thread.ofPlatform().daemon().start(runtime::loop);
     }
 
@@ -140,6 +145,34 @@ class StreamingRuntimeGatewayTest {
         String body = new String(response.body(), StandardCharsets.UTF_8);
         assertTrue(body.contains("\"content\":\"Hel\"") && body.endsWith("data: [DONE]\n\n"), body);
         assertTrue(response.trailers().isEmpty());
+    }
+
+    @Test
+    void aStreamStillRunningNearTheDeadlineIsEndedAndSettledInsideTheInvocation() throws Exception {
+        startRuntime(15_000, java.time.Duration.ofMillis(500));
+        api.timeLimit(java.time.Duration.ofMillis(1_500)); // the upstream holds the rest far longer than that
+        api.enqueue(event());
+        FakeRuntimeApi.Call response = api.awaitInvocationResult(10, SECONDS);
+        String body = new String(response.body(), StandardCharsets.UTF_8);
+        assertTrue(body.contains("\"content\":\"Hel\""), body);
+        assertTrue(body.endsWith("data: {\"error\":{\"type\":\"upstream_error\",\"message\":\"upstream request failed\"}}\n\ndata: [DONE]\n\n"),
+                "the client's stream ends with its error frame: " + body);
+        assertEquals("Upstream.StreamError", response.trailers().get("lambda-runtime-function-error-type"));
+        String line = awaitLogLine();
+        assertTrue(line.contains("\"ended\":\"interrupted\""), "settled as interrupted before the deadline: " + line);
+    }
+
+    /** The request's log line, written by the completion hooks after the settlement. */
+    private String awaitLogLine() throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            for (String l : requestLog.toString(StandardCharsets.UTF_8).split("\n")) {
+                if (l.contains("\"type\":\"request\"")) {
+                    return l;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no request log line: " + requestLog.toString(StandardCharsets.UTF_8));
     }
 
     private String event() {
