@@ -62,7 +62,7 @@ final class SlowStart {
         Waited first;
         try {
             first = start.await(intervalMillis);
-        } catch (RuntimeException interrupted) {
+        } catch (WaitInterrupted interrupted) {
             start.worker.interrupt();
             start.completeAnswer(); // nobody will send it: settle or release it now
             throw interrupted;
@@ -87,6 +87,13 @@ final class SlowStart {
                     sink.flush();
                     waited = await(intervalMillis);
                 } while (!waited.ready());
+            } catch (WaitInterrupted timeUp) {
+                // the transport ends this response (the Lambda runtime near the invocation's deadline): say so
+                worker.interrupt();
+                sink.write(StreamErrorFrames.insteadOfStatus(req.kind(), req.geminiSse(), 504,
+                        "the gateway ran out of time waiting for the upstream"));
+                sink.flush();
+                throw new StreamFailure("interrupted while waiting for the upstream");
             } catch (IOException | RuntimeException clientGone) {
                 worker.interrupt(); // stop waiting on the upstream for nobody
                 throw clientGone;
@@ -164,7 +171,7 @@ final class SlowStart {
             return new Waited(true, null, e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the upstream answer");
+            throw new WaitInterrupted();
         }
     }
 
@@ -195,6 +202,13 @@ final class SlowStart {
                 throw new IllegalStateException(failure);
             }
             return answer;
+        }
+    }
+
+    /** The thread waiting for the answer was interrupted (its transport is ending the response). */
+    private static final class WaitInterrupted extends IllegalStateException {
+        WaitInterrupted() {
+            super("interrupted while waiting for the upstream answer");
         }
     }
 

@@ -162,6 +162,23 @@ class StreamingRuntimeGatewayTest {
         assertTrue(line.contains("\"ended\":\"interrupted\""), "settled as interrupted before the deadline: " + line);
     }
 
+    @Test
+    void aStreamStillWaitingForItsUpstreamNearTheDeadlineGetsATimeoutErrorAndIsReleased() throws Exception {
+        startRuntime(100, java.time.Duration.ofMillis(500));
+        api.timeLimit(java.time.Duration.ofMillis(1_500));
+        slowHeaders = true; // the upstream never answers in time
+        api.enqueue(event());
+        FakeRuntimeApi.Call response = api.awaitInvocationResult(10, SECONDS);
+        String whole = new String(response.body(), StandardCharsets.UTF_8);
+        String body = whole.substring(whole.lastIndexOf('\u0000') + 1); // after the prelude and its 8 NUL bytes
+        assertTrue(body.startsWith(": keepalive\n\n"), "started with keepalives: " + body);
+        assertTrue(body.contains("\"code\":\"504\"") && body.contains("ran out of time") && body.endsWith("data: [DONE]\n\n"),
+                "the client's stream ends with an error saying why: " + body);
+        assertEquals("Upstream.StreamError", response.trailers().get("lambda-runtime-function-error-type"));
+        String line = awaitLogLine();
+        assertTrue(line.contains("\"status\":200") && !line.contains("\"ended\":\"complete\""), line);
+    }
+
     /** The request's log line, written by the completion hooks after the settlement. */
     private String awaitLogLine() throws InterruptedException {
         for (int i = 0; i < 100; i++) {
