@@ -3,8 +3,7 @@ package io.gproxy.billing;
 import io.gproxy.http.BodySink;
 import io.gproxy.http.HttpResponse;
 import io.gproxy.protocol.ProtocolFamily;
-import io.gproxy.protocol.JsonArrayElements;
-import io.gproxy.protocol.sse.SseDecoder;
+import io.gproxy.protocol.StreamChunks;
 import io.gproxy.protocol.sse.SseFrame;
 import io.gproxy.store.CounterUpdate;
 import io.gproxy.store.StoreUnavailableException;
@@ -295,13 +294,9 @@ public final class Admission {
 
     /** Reads the relayed stream in the client's protocol on the side, for the text it carries; never disturbs it. */
     private static final class SideReader {
-        /** Bound on one element of a Gemini JSON-array stream (a chunk is far smaller). */
-        private static final int MAX_ARRAY_ELEMENT_BYTES = 8 * 1024 * 1024;
-
         private final TextTokens text;
         private final boolean reading;
-        private SseDecoder frames;
-        private JsonArrayElements elements; // instead of frames: a Gemini stream without alt=sse
+        private StreamChunks chunks;
         private StreamDecoder decoder;
         private volatile boolean finished;
         private volatile boolean failed;
@@ -311,11 +306,7 @@ public final class Admission {
             this.text = text;
             this.reading = codec != null;
             if (codec != null) {
-                if (jsonArray) {
-                    this.elements = new JsonArrayElements(MAX_ARRAY_ELEMENT_BYTES);
-                } else {
-                    this.frames = new SseDecoder();
-                }
+                this.chunks = StreamChunks.of(jsonArray);
                 this.decoder = codec.newStreamDecoder(TransformContext.now());
             }
         }
@@ -333,9 +324,7 @@ public final class Admission {
                 return;
             }
             try {
-                List<SseFrame> chunks = frames != null ? frames.feed(bytes, offset, length)
-                        : elements.feed(bytes, offset, length).stream().map(SseFrame::data).toList();
-                for (SseFrame f : chunks) {
+                for (SseFrame f : chunks.feed(bytes, offset, length)) {
                     for (StreamEvent e : decoder.decode(f)) {
                         if (e instanceof StreamEvent.TextDelta t) {
                             text.add(t.text());

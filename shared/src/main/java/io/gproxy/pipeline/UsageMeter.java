@@ -1,7 +1,6 @@
 package io.gproxy.pipeline;
 
-import io.gproxy.protocol.JsonArrayElements;
-import io.gproxy.protocol.sse.SseDecoder;
+import io.gproxy.protocol.StreamChunks;
 import io.gproxy.protocol.sse.SseFrame;
 import io.gproxy.transform.ProtocolCodec;
 import io.gproxy.transform.StreamDecoder;
@@ -18,11 +17,7 @@ import java.util.List;
  */
 final class UsageMeter {
     private Usage usage = Usage.EMPTY;
-    /** Bound on one element of a JSON-array stream read on the side (a Gemini chunk is far smaller). */
-    private static final int MAX_ARRAY_ELEMENT_BYTES = 8 * 1024 * 1024;
-
-    private SseDecoder sideFrames;
-    private JsonArrayElements sideElements; // instead of sideFrames for a Gemini JSON-array stream
+    private StreamChunks sideChunks;
     private StreamDecoder sideDecoder;
     private boolean sideReading;    // a passthrough stream read on the side
     private boolean unreadable;     // it had bytes its codec could not read
@@ -36,11 +31,7 @@ final class UsageMeter {
     static UsageMeter forPassthroughStream(ProtocolCodec upstream, boolean jsonArray) {
         UsageMeter m = new UsageMeter();
         if (upstream != null) {
-            if (jsonArray) {
-                m.sideElements = new JsonArrayElements(MAX_ARRAY_ELEMENT_BYTES);
-            } else {
-                m.sideFrames = new SseDecoder();
-            }
+            m.sideChunks = StreamChunks.of(jsonArray);
             m.sideDecoder = upstream.newStreamDecoder(TransformContext.now());
             m.sideReading = true;
         }
@@ -67,13 +58,7 @@ final class UsageMeter {
             return;
         }
         try {
-            if (sideElements != null) {
-                for (String element : sideElements.feed(buf, offset, length)) {
-                    sideDecoder.decode(SseFrame.data(element)).forEach(this::observe);
-                }
-                return;
-            }
-            for (SseFrame f : sideFrames.feed(buf, offset, length)) {
+            for (SseFrame f : sideChunks.feed(buf, offset, length)) {
                 sideDecode(f);
             }
         } catch (Exception e) {
@@ -99,14 +84,14 @@ final class UsageMeter {
      * already told the client; one not read on the side (a Gemini JSON array) cannot tell. Call once, at the end.
      */
     boolean endedBroken() {
-        if (!sideReading || carriedError || sideFrames == null) {
+        if (!sideReading || carriedError || !sideChunks.sse()) {
             return false; // not read, already told, or a JSON array (cut anywhere: nothing can be appended to it)
         }
         if (unreadable) {
             return true;
         }
         try {
-            for (SseFrame f : sideFrames.finish()) { // a last event without its blank line still counts
+            for (SseFrame f : sideChunks.finish()) { // a last event without its blank line still counts
                 sideDecode(f);
             }
             if (carriedError) {
